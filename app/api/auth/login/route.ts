@@ -1,0 +1,43 @@
+import { readJson, route } from "@/lib/api/http";
+import { loginBody } from "@/lib/api/schemas";
+import { assertMutation, isSecureRequest } from "@/lib/auth/guard";
+import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
+import { createSession, SESSION_TTL_MS, sessionCookie } from "@/lib/auth/sessions";
+import { findUserByEmail, toPublicUser } from "@/lib/auth/users";
+import { AppError } from "@/lib/errors";
+import { getRuntime } from "@/lib/runtime";
+
+export const POST = route(async (req) => {
+  assertMutation(req);
+  const body = await readJson(req, loginBody);
+  const { db, loginLimits, log } = getRuntime();
+  const account = body.email.trim().toLowerCase();
+  // set by server.ts from the socket, so a client cannot pick its own address
+  const address = req.headers.get("x-gatehouse-client-ip") ?? "unknown";
+
+  const wait = Math.max(loginLimits.perAccount.retryAfter(account), loginLimits.perAddress.retryAfter(address));
+  if (wait > 0) {
+    throw new AppError("rate_limited", "Too many failed sign-ins. Try again later.", { retryAfterSeconds: wait }, {
+      "Retry-After": String(wait),
+    });
+  }
+
+  const user = findUserByEmail(db, account);
+  let ok = false;
+  if (user && !user.disabledAt) ok = await verifyPassword(body.password, user.passwordHash);
+  else await burnPasswordCheck(body.password);
+  if (!user || !ok) {
+    loginLimits.perAccount.fail(account);
+    loginLimits.perAddress.fail(address);
+    log.info({ account, address }, "sign-in failed");
+    throw new AppError("invalid_credentials", "Email or password is wrong");
+  }
+
+  loginLimits.perAccount.clear(account);
+  const session = createSession(db, user.id);
+  log.info({ userId: user.id }, "signed in");
+  return Response.json(
+    { user: toPublicUser(user) },
+    { headers: { "Set-Cookie": sessionCookie(session.token, SESSION_TTL_MS / 1000, isSecureRequest(req)) } },
+  );
+});

@@ -1,0 +1,12 @@
+import { route } from "@/lib/api/http";
+import { assertMutation, isSecureRequest, requireUser } from "@/lib/auth/guard";
+import { deleteSession, sessionCookie } from "@/lib/auth/sessions";
+import { Role } from "@/lib/roles";
+import { getRuntime } from "@/lib/runtime";
+
+export const POST = route(async (req) => {
+  assertMutation(req);
+  const principal = requireUser(req, Role.reviewer);
+  deleteSession(getRuntime().db, principal.sessionToken);
+  return Response.json({ ok: true }, { headers: { "Set-Cookie": sessionCookie("", 0, isSecureRequest(req)) } });
+});

@@ -1,0 +1,17 @@
+import { getCheckpoint, getRun } from "@/db/queries";
+import { checkpointDto, runDto } from "@/lib/api/dto";
+import { readJson, route } from "@/lib/api/http";
+import { resolveBody } from "@/lib/api/schemas";
+import { actorOf, assertMutation, requireUser } from "@/lib/auth/guard";
+import { Role } from "@/lib/roles";
+import { getRuntime } from "@/lib/runtime";
+
+export const POST = route<{ id: string }>(async (req, { id }) => {
+  assertMutation(req);
+  const principal = requireUser(req, Role.reviewer);
+  const decision = await readJson(req, resolveBody);
+  const { engine, db } = getRuntime();
+  const { runId } = engine.resolveCheckpoint(id, decision, actorOf(principal));
+  // the decision is committed (synchronous=FULL) before this response is sent
+  return Response.json({ checkpoint: checkpointDto(getCheckpoint(db, id)!), run: runDto(getRun(db, runId)!) });
+});

@@ -1,0 +1,10 @@
+import { databaseIsHealthy } from "@/db/queries";
+import { route } from "@/lib/api/http";
+import { getRuntime } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(() => {
+  const db = databaseIsHealthy(getRuntime().db);
+  return Response.json({ ok: db, db }, { status: db ? 200 : 503 });
+});

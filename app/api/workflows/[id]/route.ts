@@ -1,0 +1,19 @@
+import { getRunDetail } from "@/db/queries";
+import { checkpointDto, eventDto, runDto, stepDto } from "@/lib/api/dto";
+import { route } from "@/lib/api/http";
+import { requireRole } from "@/lib/auth/guard";
+import { AppError } from "@/lib/errors";
+import { Role } from "@/lib/roles";
+import { getRuntime } from "@/lib/runtime";
+
+export const GET = route<{ id: string }>((req, { id }) => {
+  requireRole(req, Role.reviewer, { allowToken: true });
+  const detail = getRunDetail(getRuntime().db, id);
+  if (!detail) throw new AppError("not_found", `Run ${id} not found`);
+  return Response.json({
+    run: runDto(detail.run),
+    steps: detail.steps.map(stepDto),
+    checkpoints: detail.checkpoints.map(checkpointDto),
+    events: detail.events.map(eventDto),
+  });
+});

@@ -1,0 +1,30 @@
+import { listRuns } from "@/db/queries";
+import { runDto } from "@/lib/api/dto";
+import { readJson, readQuery, route } from "@/lib/api/http";
+import { idempotencyKeyHeader, runListQuery, startRunBody } from "@/lib/api/schemas";
+import { actorOf, assertMutation, requireRole } from "@/lib/auth/guard";
+import { AppError } from "@/lib/errors";
+import { Role } from "@/lib/roles";
+import { getRuntime } from "@/lib/runtime";
+
+export const GET = route((req) => {
+  requireRole(req, Role.reviewer, { allowToken: true });
+  const page = listRuns(getRuntime().db, readQuery(req, runListQuery));
+  return Response.json({ items: page.items.map(runDto), nextCursor: page.nextCursor });
+});
+
+export const POST = route(async (req) => {
+  assertMutation(req);
+  const principal = requireRole(req, Role.reviewer, { allowToken: true });
+  const body = await readJson(req, startRunBody);
+  const rawKey = req.headers.get("idempotency-key");
+  const key = rawKey === null ? undefined : idempotencyKeyHeader.safeParse(rawKey);
+  if (key && !key.success) throw new AppError("invalid_input", "Idempotency-Key must be 1–200 characters");
+  const { run, created } = getRuntime().engine.startRun({
+    workflowId: body.workflow,
+    input: body.input,
+    idempotencyKey: key?.data,
+    actor: actorOf(principal),
+  });
+  return Response.json({ run: runDto(run) }, { status: created ? 201 : 200, headers: created ? {} : { "Idempotent-Replayed": "true" } });
+});

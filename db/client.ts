@@ -1,0 +1,31 @@
+import path from "node:path";
+import fs from "node:fs";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Sqlite = Database.Database;
+
+/** `file:./data/gatehouse.db` or a plain path → an absolute file path. */
+export function databasePath(databaseUrl: string): string {
+  const withoutScheme = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length) : databaseUrl;
+  return path.resolve(withoutScheme);
+}
+
+export function openDatabase(databaseUrl: string): { sqlite: Sqlite; db: Db } {
+  const file = databasePath(databaseUrl);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  // FULL: a 200 for a decision means the decision is on disk
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return { sqlite, db: drizzle(sqlite, { schema }) };
+}
+
+export function migrateDatabase(db: Db, migrationsFolder = path.resolve("drizzle")): void {
+  migrate(db, { migrationsFolder });
+}

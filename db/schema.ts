@@ -1,0 +1,153 @@
+import { sql } from "drizzle-orm";
+import { StepStatus } from "../lib/status";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Timestamps are epoch milliseconds (integers): cheap to write and to compare in keyset cursors.
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  role: text("role").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  disabledAt: integer("disabled_at"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    // sha256 of the cookie value: a leaked database does not leak live sessions
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+);
+
+export const workflowRuns = sqliteTable(
+  "workflow_runs",
+  {
+    id: text("id").primaryKey(),
+    workflowId: text("workflow_id").notNull(),
+    status: text("status").notNull(),
+    input: text("input").notNull(),
+    state: text("state").notNull(),
+    // index of the next step to execute
+    position: integer("position").notNull().default(0),
+    // review round of the current agent/checkpoint pair (bumped by reject → retry)
+    round: integer("round").notNull().default(0),
+    // reviewer notes handed to the agent that re-runs after a reject
+    feedback: text("feedback"),
+    error: text("error"),
+    idempotencyKey: text("idempotency_key").unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("runs_created_idx").on(t.createdAt, t.id),
+    index("runs_status_created_idx").on(t.status, t.createdAt),
+    index("runs_workflow_created_idx").on(t.workflowId, t.createdAt),
+  ],
+);
+
+export const workflowSteps = sqliteTable(
+  "workflow_steps",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    stepIndex: integer("step_index").notNull(),
+    stepName: text("step_name").notNull(),
+    round: integer("round").notNull(),
+    attempt: integer("attempt").notNull(),
+    status: text("status").notNull(),
+    output: text("output"),
+    error: text("error"),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+  },
+  (t) => [
+    index("steps_run_idx").on(t.runId, t.id),
+    // a step round completes once, even if a crash makes the engine run it again
+    uniqueIndex("steps_completed_once")
+      .on(t.runId, t.stepIndex, t.round)
+      .where(sql`status = ${sql.raw(`'${StepStatus.completed}'`)}`),
+  ],
+);
+
+export const checkpoints = sqliteTable(
+  "checkpoints",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: "cascade" }),
+    workflowId: text("workflow_id").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    stepName: text("step_name").notNull(),
+    round: integer("round").notNull(),
+    showKey: text("show_key").notNull(),
+    contentType: text("content_type").notNull(),
+    content: text("content").notNull(),
+    status: text("status").notNull(),
+    editedContent: text("edited_content"),
+    notes: text("notes"),
+    reviewerId: text("reviewer_id").references(() => users.id, { onDelete: "set null" }),
+    reviewerName: text("reviewer_name"),
+    createdAt: integer("created_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [
+    uniqueIndex("checkpoints_step_round_unique").on(t.runId, t.stepIndex, t.round),
+    index("checkpoints_status_created_idx").on(t.status, t.createdAt),
+    index("checkpoints_created_idx").on(t.createdAt, t.id),
+    index("checkpoints_workflow_step_idx").on(t.workflowId, t.stepName, t.createdAt),
+    index("checkpoints_reviewer_idx").on(t.reviewerId, t.createdAt),
+  ],
+);
+
+export const workflowEvents = sqliteTable(
+  "workflow_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    type: text("type").notNull(),
+    runId: text("run_id").notNull(),
+    checkpointId: text("checkpoint_id"),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    actorName: text("actor_name").notNull(),
+    data: text("data"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("events_run_idx").on(t.runId, t.id)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type WorkflowRun = typeof workflowRuns.$inferSelect;
+export type WorkflowStep = typeof workflowSteps.$inferSelect;
+export type Checkpoint = typeof checkpoints.$inferSelect;
+export type WorkflowEvent = typeof workflowEvents.$inferSelect;

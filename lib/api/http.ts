@@ -1,0 +1,71 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { AppError, isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type Handler<P> = (req: NextRequest, params: P) => Promise<Response> | Response;
+
+/** Wraps a route handler: every failure becomes the one error shape; unexpected ones are logged, never leaked. */
+export function route<P = Record<string, never>>(handler: Handler<P>) {
+  return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      return await handler(req, await context.params);
+    } catch (error) {
+      if (isAppError(error)) return error.toResponse();
+      logger.error({ err: error, method: req.method, path: req.nextUrl.pathname }, "unhandled error in route");
+      return new AppError("internal", "Something went wrong on our side").toResponse();
+    }
+  };
+}
+
+export function issuesOf(error: z.ZodError) {
+  return { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code })) };
+}
+
+/** Reads at most 1 MB while streaming (route handlers have no limit of their own), then parses and validates. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  let json: unknown;
+  try {
+    json = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The body is not valid JSON");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new AppError("invalid_input", "The request body is invalid", issuesOf(parsed.error));
+  return parsed.data;
+}
+
+export function readQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!parsed.success) throw new AppError("invalid_input", "The query string is invalid", issuesOf(parsed.error));
+  return parsed.data;
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+export function json(data: unknown, init?: ResponseInit): Response {
+  return Response.json(data, init);
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES } from "@/lib/status";
+
+/**
+ * Every input shape of the API, shared by route handlers and pages. Strict:
+ * unknown fields and bad enums are refused.
+ */
+
+export const MAX_CONTENT_CHARS = 500_000;
+
+export const loginBody = z.strictObject({
+  email: z.email("Enter a valid email address").max(320),
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const startRunBody = z.strictObject({
+  workflow: z.string().min(1).max(100),
+  input: z.record(z.string(), z.unknown()),
+});
+export type StartRunBody = z.infer<typeof startRunBody>;
+
+export const idempotencyKeyHeader = z.string().trim().min(1).max(200);
+
+export const resolveBody = z
+  .strictObject({
+    action: z.enum(CHECKPOINT_ACTIONS),
+    content: z.string().max(MAX_CONTENT_CHARS).optional(),
+    notes: z.string().trim().max(10_000).optional(),
+  })
+  .refine((b) => b.action !== CheckpointAction.edit || b.content !== undefined, {
+    message: "An edit needs content",
+    path: ["content"],
+  });
+export type ResolveBody = z.infer<typeof resolveBody>;
+
+/** Empty body (cancel, retry, logout): nothing may be sent. */
+export const emptyBody = z.strictObject({});
+
+const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+export const runListQuery = z.strictObject({
+  status: z.enum(RUN_STATUSES).optional(),
+  workflow: z.string().max(100).optional(),
+  limit: limit(25, 100),
+  cursor: z.string().max(500).optional(),
+});
+export type RunListQuery = z.infer<typeof runListQuery>;
+
+export const checkpointListQuery = z.strictObject({
+  status: z.enum(CHECKPOINT_STATUSES).optional(),
+  workflow: z.string().max(100).optional(),
+  step: z.string().max(100).optional(),
+  reviewer: z.string().max(320).optional(),
+  runId: z.string().max(100).optional(),
+  q: z.string().trim().max(200).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  order: z.enum(["oldest", "newest"]).default("newest"),
+  limit: limit(25, 100),
+  cursor: z.string().max(500).optional(),
+});
+export type CheckpointListQuery = z.infer<typeof checkpointListQuery>;
+
+export const eventsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: limit(500, 1000),
+});

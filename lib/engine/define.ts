@@ -1,0 +1,103 @@
+import { z } from "zod";
+
+export type WorkflowState = Record<string, unknown>;
+
+export type AgentContext = {
+  runId: string;
+  input: Readonly<Record<string, unknown>>;
+  state: Readonly<WorkflowState>;
+  /** Reviewer notes when this agent re-runs after a reject. */
+  feedback: string | null;
+  round: number;
+  attempt: number;
+  /** Stable across crashes and retries of the same step round: `runId:step:round`. */
+  idempotencyKey: string;
+};
+
+export type AgentFn = (ctx: AgentContext) => Promise<WorkflowState> | WorkflowState;
+
+export type AgentStep = {
+  kind: "agent";
+  name: string;
+  run: AgentFn;
+  retries: number;
+  backoffMs: number;
+};
+
+export type RejectPolicy = "fail" | "retry";
+
+export type CheckpointStep = {
+  kind: "checkpoint";
+  name: string;
+  show: string;
+  onReject: RejectPolicy;
+  maxRounds: number;
+};
+
+export type Step = AgentStep | CheckpointStep;
+
+export type WorkflowDefinition = {
+  id: string;
+  name: string;
+  description: string;
+  input: z.ZodObject;
+  inputJsonSchema: unknown;
+  steps: readonly Step[];
+  /** For a checkpoint index with onReject "retry": the agent index that re-runs. */
+  retryTargets: ReadonlyMap<number, number>;
+};
+
+export function agent(
+  name: string,
+  run: AgentFn,
+  options: { retries?: number; backoffMs?: number } = {},
+): AgentStep {
+  return { kind: "agent", name, run, retries: options.retries ?? 2, backoffMs: options.backoffMs ?? 200 };
+}
+
+export function checkpoint(
+  name: string,
+  options: { show: string; onReject?: RejectPolicy; maxRounds?: number },
+): CheckpointStep {
+  return {
+    kind: "checkpoint",
+    name,
+    show: options.show,
+    onReject: options.onReject ?? "fail",
+    maxRounds: options.maxRounds ?? 3,
+  };
+}
+
+export function defineWorkflow(spec: {
+  id: string;
+  name: string;
+  description?: string;
+  input: z.ZodObject;
+  steps: Step[];
+}): WorkflowDefinition {
+  const names = new Set<string>();
+  const retryTargets = new Map<number, number>();
+  spec.steps.forEach((step, index) => {
+    if (names.has(step.name)) throw new Error(`${spec.id}: duplicate step name "${step.name}"`);
+    names.add(step.name);
+    if (step.kind === "checkpoint" && step.onReject === "retry") {
+      const previous = spec.steps.slice(0, index).findLastIndex((s) => s.kind === "agent");
+      if (previous < 0) throw new Error(`${spec.id}: checkpoint "${step.name}" retries but no agent precedes it`);
+      retryTargets.set(index, previous);
+    }
+  });
+  const input = spec.input.strict();
+  return {
+    id: spec.id,
+    name: spec.name,
+    description: spec.description ?? "",
+    input,
+    inputJsonSchema: z.toJSONSchema(input, { io: "input" }),
+    steps: spec.steps,
+    retryTargets,
+  };
+}
+
+export function idempotencyKey(runId: string, stepName: string, round: number): string {
+  return `${runId}:${stepName}:${round}`;
+}

@@ -1,0 +1,36 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { workflowRuns, type WorkflowRun } from "@/db/schema";
+import type { RunStatus } from "@/lib/status";
+import type { WorkflowState } from "./define";
+import type { Tx } from "./tx";
+
+/** A run as the engine works on it: state parsed once, then kept in memory while the run moves. */
+export type RunSnapshot = {
+  id: string;
+  workflowId: string;
+  status: RunStatus;
+  position: number;
+  round: number;
+  feedback: string | null;
+  input: Record<string, unknown>;
+  state: WorkflowState;
+};
+
+export function toSnapshot(row: WorkflowRun): RunSnapshot {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    status: row.status as RunStatus,
+    position: row.position,
+    round: row.round,
+    feedback: row.feedback,
+    input: JSON.parse(row.input),
+    state: JSON.parse(row.state),
+  };
+}
+
+export function loadSnapshot(db: Db | Tx, runId: string): RunSnapshot | undefined {
+  const row = db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)).get();
+  return row ? toSnapshot(row) : undefined;
+}

@@ -1,0 +1,86 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { workflowEvents, workflowRuns, type WorkflowRun } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { type Actor, EventType } from "@/lib/events";
+import { canTransitionRun, type RunStatus } from "@/lib/status";
+import { type Tx, writeTx } from "./tx";
+
+type RunPatch = Partial<
+  Pick<WorkflowRun, "state" | "position" | "round" | "feedback" | "error" | "finishedAt">
+>;
+
+export type Transition = {
+  runId: string;
+  from: RunStatus;
+  to: RunStatus;
+  actor: Actor;
+  patch?: RunPatch;
+  /** Extra audit detail (reason, error…), stored as JSON on the event. */
+  data?: Record<string, unknown>;
+  /** Refuse if the run has moved on meanwhile (the runner's guard against a cancel mid-step). */
+  expectPosition?: number;
+};
+
+/**
+ * The only code that changes a run's status. Each change checks the transition
+ * table, updates the run conditionally on its current status and appends the
+ * audit event, inside the caller's transaction or one of its own. Listeners
+ * hear about it only after commit.
+ */
+export class WorkflowStatusManager {
+  constructor(
+    private readonly db: Db,
+    private readonly afterCommit: () => void,
+  ) {}
+
+  /** One transaction: read the current status, check, update, append the event. */
+  transition(runId: string, to: RunStatus, actor: Actor, options: Omit<Transition, "runId" | "from" | "to" | "actor"> = {}) {
+    const result = writeTx(this.db, (tx) => {
+      const run = tx
+        .select({ status: workflowRuns.status })
+        .from(workflowRuns)
+        .where(eq(workflowRuns.id, runId))
+        .get();
+      if (!run) throw new AppError("not_found", `Run ${runId} not found`);
+      return this.transitionInTx(tx, { runId, from: run.status as RunStatus, to, actor, ...options });
+    });
+    this.afterCommit();
+    return result;
+  }
+
+  /** For composite changes (a step and the checkpoint it leads to): the caller owns the transaction and the broadcast. */
+  transitionInTx(tx: Tx, t: Transition): { from: RunStatus; to: RunStatus } {
+    if (!canTransitionRun(t.from, t.to)) {
+      throw new AppError("invalid_transition", `A run cannot go from ${t.from} to ${t.to}`, {
+        from: t.from,
+        to: t.to,
+      });
+    }
+    const now = Date.now();
+    const conditions = [eq(workflowRuns.id, t.runId), eq(workflowRuns.status, t.from)];
+    if (t.expectPosition !== undefined) conditions.push(eq(workflowRuns.position, t.expectPosition));
+    const updated = tx
+      .update(workflowRuns)
+      .set({ ...t.patch, status: t.to, updatedAt: now })
+      .where(and(...conditions))
+      .run();
+    if (updated.changes !== 1) {
+      throw new AppError("invalid_transition", `Run ${t.runId} is no longer ${t.from}`, { from: t.from, to: t.to });
+    }
+    tx.insert(workflowEvents)
+      .values({
+        type: EventType.runStatus,
+        runId: t.runId,
+        fromStatus: t.from,
+        toStatus: t.to,
+        actorType: t.actor.type,
+        actorId: t.actor.id,
+        actorName: t.actor.name,
+        data: t.data ? JSON.stringify(t.data) : null,
+        createdAt: now,
+      })
+      .run();
+    return { from: t.from, to: t.to };
+  }
+}

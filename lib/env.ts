@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z.string().min(1).default("file:./data/gatehouse.db"),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  // registers the test-only workflows (slow and failing agents); never set in production
+  GATEHOUSE_TEST_WORKFLOWS: z.enum(["0", "1"]).default("0"),
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** Validated once at start; a bad value stops the process with a clear message. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,2 @@
+// Stands in for the `server-only` package outside Next (server.ts bundle, Vitest), where it would throw.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder entry replaced below.
+export {};

@@ -1,0 +1,63 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { createApiToken } from "@/lib/auth/sessions";
+import { createUser } from "@/lib/auth/users";
+import { users } from "@/db/schema";
+import { loadEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { ROLES } from "@/lib/roles";
+import { boot } from "@/lib/server/boot";
+
+const usage = `Usage:
+  npm run users -- add --email E --role reviewer|admin --password P [--name N]
+  npm run users -- list
+  npm run users -- token --name N        (creates an API token, printed once)`;
+
+const addArgs = z.object({
+  email: z.email(),
+  role: z.enum(ROLES),
+  password: z.string().min(8, "password must be at least 8 characters"),
+  name: z.string().optional(),
+});
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+  });
+  const env = loadEnv();
+  const { db, sqlite } = await boot(env, logger.child({}, { level: "warn" }));
+  try {
+    switch (positionals[0]) {
+      case "add": {
+        const args = addArgs.safeParse(values);
+        if (!args.success) throw new Error(args.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+        const user = await createUser(db, args.data);
+        process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
+        break;
+      }
+      case "list":
+        for (const u of db.select().from(users).all()) {
+          process.stdout.write(`${u.email}\t${u.role}\t${u.name}${u.disabledAt ? "\tdisabled" : ""}\n`);
+        }
+        break;
+      case "token": {
+        if (!values.name) throw new Error("--name is required");
+        const { token } = createApiToken(db, values.name, null);
+        process.stdout.write(`${token}\n`);
+        break;
+      }
+      default:
+        process.stdout.write(`${usage}\n`);
+        process.exitCode = positionals[0] ? 1 : 0;
+    }
+  } finally {
+    sqlite.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${isAppError(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
