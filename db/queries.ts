@@ -32,10 +32,17 @@ function page<T extends Cursor>(rows: T[], limit: number) {
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
-function keyset(columns: { createdAt: SQLiteColumn; id: SQLiteColumn }, cursor: Cursor | undefined, newestFirst: boolean): SQL | undefined {
+function keyset(
+  columns: { createdAt: SQLiteColumn; id: SQLiteColumn },
+  cursor: Cursor | undefined,
+  newestFirst: boolean,
+): SQL | undefined {
   if (!cursor) return undefined;
   const cmp = newestFirst ? lt : gt;
-  return or(cmp(columns.createdAt, cursor.createdAt), and(eq(columns.createdAt, cursor.createdAt), cmp(columns.id, cursor.id)));
+  return or(
+    cmp(columns.createdAt, cursor.createdAt),
+    and(eq(columns.createdAt, cursor.createdAt), cmp(columns.id, cursor.id)),
+  );
 }
 
 export function listRuns(db: Db, query: RunListQuery) {
@@ -92,7 +99,9 @@ export function checkpointFilters(query: Omit<CheckpointListQuery, "limit" | "cu
     query.workflow ? eq(checkpoints.workflowId, query.workflow) : undefined,
     query.step ? eq(checkpoints.stepName, query.step) : undefined,
     query.runId ? eq(checkpoints.runId, query.runId) : undefined,
-    query.reviewer ? or(eq(checkpoints.reviewerId, query.reviewer), eq(checkpoints.reviewerName, query.reviewer)) : undefined,
+    query.reviewer
+      ? or(eq(checkpoints.reviewerId, query.reviewer), eq(checkpoints.reviewerName, query.reviewer))
+      : undefined,
     query.from ? gte(checkpoints.createdAt, dayBound(query.from, false)) : undefined,
     query.to ? lt(checkpoints.createdAt, dayBound(query.to, true)) : undefined,
     pattern

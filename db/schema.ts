@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { StepStatus } from "../lib/status";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { StepStatus } from "../lib/status";
 
 // Timestamps are epoch milliseconds (integers): cheap to write and to compare in keyset cursors.
 
@@ -28,18 +28,15 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-export const apiTokens = sqliteTable(
-  "api_tokens",
-  {
-    id: text("id").primaryKey(),
-    name: text("name").notNull(),
-    tokenHash: text("token_hash").notNull().unique(),
-    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
-    createdAt: integer("created_at").notNull(),
-    lastUsedAt: integer("last_used_at"),
-    revokedAt: integer("revoked_at"),
-  },
-);
+export const apiTokens = sqliteTable("api_tokens", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at"),
+  revokedAt: integer("revoked_at"),
+});
 
 export const workflowRuns = sqliteTable(
   "workflow_runs",

@@ -29,6 +29,7 @@ export function setRuntime(runtime: Runtime | undefined): void {
 
 export function getRuntime(): Runtime {
   const runtime = (globalThis as Slot)[SLOT];
-  if (!runtime) throw new Error("Gatehouse runtime is not initialised: start the app with server.ts (npm start / npm run dev)");
+  if (!runtime)
+    throw new Error("Gatehouse runtime is not initialised: start the app with server.ts (npm start / npm run dev)");
   return runtime;
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { users } from "@/db/schema";
 import { createApiToken } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/auth/users";
-import { users } from "@/db/schema";
 import { loadEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -24,7 +24,12 @@ const addArgs = z.object({
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+    options: {
+      email: { type: "string" },
+      role: { type: "string" },
+      password: { type: "string" },
+      name: { type: "string" },
+    },
   });
   const env = loadEnv();
   const { db, sqlite } = await boot(env, logger.child({}, { level: "warn" }));
@@ -32,7 +37,8 @@ async function main() {
     switch (positionals[0]) {
       case "add": {
         const args = addArgs.safeParse(values);
-        if (!args.success) throw new Error(args.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+        if (!args.success)
+          throw new Error(args.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
         const user = await createUser(db, args.data);
         process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
         break;

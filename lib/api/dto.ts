@@ -1,6 +1,6 @@
 import type { Checkpoint, WorkflowEvent, WorkflowRun, WorkflowStep } from "@/db/schema";
-import type { CheckpointStatus, RunStatus, StepStatus } from "@/lib/status";
 import type { ActorType } from "@/lib/events";
+import type { CheckpointStatus, RunStatus, StepStatus } from "@/lib/status";
 
 /** The JSON the API returns. Pages import these types; the server builds them with the functions below. */
 

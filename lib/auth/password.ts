@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from "node:crypto";
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
 // scrypt from Node's OpenSSL: a slow, memory-hard KDF, no hand-rolled crypto.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;

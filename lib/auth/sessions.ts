@@ -17,7 +17,9 @@ export function createSession(db: Db, userId: string): { token: string; expiresA
   const token = randomBytes(32).toString("base64url");
   const now = Date.now();
   const expiresAt = now + SESSION_TTL_MS;
-  db.insert(sessions).values({ id: hashSecret(token), userId, createdAt: now, expiresAt }).run();
+  db.insert(sessions)
+    .values({ id: hashSecret(token), userId, createdAt: now, expiresAt })
+    .run();
   return { token, expiresAt };
 }
 
@@ -32,13 +34,17 @@ export function userForSession(db: Db, token: string): User | undefined {
 }
 
 export function deleteSession(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.id, hashSecret(token))).run();
+  db.delete(sessions)
+    .where(eq(sessions.id, hashSecret(token)))
+    .run();
 }
 
 export function createApiToken(db: Db, name: string, createdBy: string | null): { id: string; token: string } {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const id = randomUUID();
-  db.insert(apiTokens).values({ id, name, tokenHash: hashSecret(token), createdBy, createdAt: Date.now() }).run();
+  db.insert(apiTokens)
+    .values({ id, name, tokenHash: hashSecret(token), createdBy, createdAt: Date.now() })
+    .run();
   return { id, token };
 }
 

@@ -5,8 +5,8 @@ import { type Checkpoint, checkpoints, workflowEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import {
-  type CheckpointAction,
   CheckpointAction as Action,
+  type CheckpointAction,
   CheckpointStatus,
   RunStatus,
   STATUS_FOR_ACTION,
@@ -110,7 +110,8 @@ export class CheckpointManager {
       const def = snap && this.definitions(snap.workflowId);
       if (!snap || !def) throw new AppError("internal", `Run ${cp.runId} of checkpoint ${cp.id} cannot be loaded`);
       const step = def.steps[cp.stepIndex] as CheckpointStep;
-      const edited = decision.action === Action.edit ? parseEdit(decision.content, cp.contentType as ContentType) : undefined;
+      const edited =
+        decision.action === Action.edit ? parseEdit(decision.content, cp.contentType as ContentType) : undefined;
 
       const status = STATUS_FOR_ACTION[decision.action];
       const now = Date.now();
@@ -147,7 +148,8 @@ export class CheckpointManager {
         const reason = decision.notes?.trim() || "Rejected by reviewer";
         const retryAgent = def.retryTargets.get(cp.stepIndex);
         if (retryAgent === undefined || cp.round + 1 >= step.maxRounds) {
-          const message = retryAgent === undefined ? reason : `Rejected in ${step.maxRounds} rounds; last notes: ${reason}`;
+          const message =
+            retryAgent === undefined ? reason : `Rejected in ${step.maxRounds} rounds; last notes: ${reason}`;
           const error = { message, step: step.name, kind: "rejected", round: cp.round };
           this.statuses.transitionInTx(tx, {
             ...base,

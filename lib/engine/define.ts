@@ -47,11 +47,7 @@ export type WorkflowDefinition = {
   retryTargets: ReadonlyMap<number, number>;
 };
 
-export function agent(
-  name: string,
-  run: AgentFn,
-  options: { retries?: number; backoffMs?: number } = {},
-): AgentStep {
+export function agent(name: string, run: AgentFn, options: { retries?: number; backoffMs?: number } = {}): AgentStep {
   return { kind: "agent", name, run, retries: options.retries ?? 2, backoffMs: options.backoffMs ?? 200 };
 }
 

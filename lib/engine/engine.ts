@@ -140,7 +140,10 @@ export class Engine {
   resolveCheckpoint(checkpointId: string, decision: Decision, actor: Actor) {
     const result = this.checkpoints.resolve(checkpointId, decision, actor);
     if (result.outcome === "continue") this.runner.enqueue(result.runId);
-    this.log.info({ checkpointId, runId: result.runId, action: decision.action, actor: actor.name }, "checkpoint decided");
+    this.log.info(
+      { checkpointId, runId: result.runId, action: decision.action, actor: actor.name },
+      "checkpoint decided",
+    );
     return result;
   }
 

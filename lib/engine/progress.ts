@@ -1,5 +1,5 @@
-import { RunStatus } from "@/lib/status";
 import type { Actor } from "@/lib/events";
+import { RunStatus } from "@/lib/status";
 import type { CheckpointManager } from "./checkpoint-manager";
 import type { WorkflowDefinition } from "./define";
 import type { RunSnapshot } from "./snapshot";

@@ -56,7 +56,12 @@ export class Runner {
   }
 
   stats() {
-    return { queued: this.queue.length, queuedIds: this.queued.size, active: this.active.size, concurrency: this.concurrency };
+    return {
+      queued: this.queue.length,
+      queuedIds: this.queued.size,
+      active: this.active.size,
+      concurrency: this.concurrency,
+    };
   }
 
   /** Resolves when nothing is queued or running (tests and benchmarks wait on it). */
@@ -182,10 +187,17 @@ export class Runner {
     });
   }
 
-  private failRun(snap: RunSnapshot, step: AgentStep, result: Extract<AgentResult, { ok: false }>): "finished" | "stale" {
+  private failRun(
+    snap: RunSnapshot,
+    step: AgentStep,
+    result: Extract<AgentResult, { ok: false }>,
+  ): "finished" | "stale" {
     const now = Date.now();
     const error = { message: errorMessage(result.error), step: step.name, attempt: result.attempt, kind: "agent" };
-    this.log.error({ runId: snap.id, step: step.name, attempt: result.attempt, err: result.error }, "agent failed; run failed");
+    this.log.error(
+      { runId: snap.id, step: step.name, attempt: result.attempt, err: result.error },
+      "agent failed; run failed",
+    );
     try {
       writeTx(this.db, (tx) => {
         this.insertStep(tx, snap, step, StepStatus.failed, result.attempt, result.startedAt, now, {
@@ -210,7 +222,9 @@ export class Runner {
 
   private recordFailedAttempt(snap: RunSnapshot, step: AgentStep, attempt: number, startedAt: number, error: unknown) {
     writeTx(this.db, (tx) =>
-      this.insertStep(tx, snap, step, StepStatus.failed, attempt, startedAt, Date.now(), { error: errorMessage(error) }),
+      this.insertStep(tx, snap, step, StepStatus.failed, attempt, startedAt, Date.now(), {
+        error: errorMessage(error),
+      }),
     );
     this.afterCommit();
   }
@@ -246,7 +260,13 @@ export class Runner {
         actorType: SYSTEM_ACTOR.type,
         actorId: SYSTEM_ACTOR.id,
         actorName: SYSTEM_ACTOR.name,
-        data: JSON.stringify({ step: step.name, stepIndex: snap.position, round: snap.round, attempt, error: result.error }),
+        data: JSON.stringify({
+          step: step.name,
+          stepIndex: snap.position,
+          round: snap.round,
+          attempt,
+          error: result.error,
+        }),
         createdAt: finishedAt,
       })
       .run();

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflowRuns, type WorkflowRun } from "@/db/schema";
+import { type WorkflowRun, workflowRuns } from "@/db/schema";
 import type { RunStatus } from "@/lib/status";
 import type { WorkflowState } from "./define";
 import type { Tx } from "./tx";

@@ -1,14 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflowEvents, workflowRuns, type WorkflowRun } from "@/db/schema";
+import { type WorkflowRun, workflowEvents, workflowRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import { canTransitionRun, type RunStatus } from "@/lib/status";
 import { type Tx, writeTx } from "./tx";
 
-type RunPatch = Partial<
-  Pick<WorkflowRun, "state" | "position" | "round" | "feedback" | "error" | "finishedAt">
->;
+type RunPatch = Partial<Pick<WorkflowRun, "state" | "position" | "round" | "feedback" | "error" | "finishedAt">>;
 
 export type Transition = {
   runId: string;
@@ -35,13 +33,14 @@ export class WorkflowStatusManager {
   ) {}
 
   /** One transaction: read the current status, check, update, append the event. */
-  transition(runId: string, to: RunStatus, actor: Actor, options: Omit<Transition, "runId" | "from" | "to" | "actor"> = {}) {
+  transition(
+    runId: string,
+    to: RunStatus,
+    actor: Actor,
+    options: Omit<Transition, "runId" | "from" | "to" | "actor"> = {},
+  ) {
     const result = writeTx(this.db, (tx) => {
-      const run = tx
-        .select({ status: workflowRuns.status })
-        .from(workflowRuns)
-        .where(eq(workflowRuns.id, runId))
-        .get();
+      const run = tx.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId)).get();
       if (!run) throw new AppError("not_found", `Run ${runId} not found`);
       return this.transitionInTx(tx, { runId, from: run.status as RunStatus, to, actor, ...options });
     });

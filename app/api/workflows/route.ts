@@ -26,5 +26,8 @@ export const POST = route(async (req) => {
     idempotencyKey: key?.data,
     actor: actorOf(principal),
   });
-  return Response.json({ run: runDto(run) }, { status: created ? 201 : 200, headers: created ? {} : { "Idempotent-Replayed": "true" } });
+  return Response.json(
+    { run: runDto(run) },
+    { status: created ? 201 : 200, headers: created ? {} : { "Idempotent-Replayed": "true" } },
+  );
 });

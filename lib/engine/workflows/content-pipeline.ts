@@ -63,7 +63,8 @@ export const contentPipeline = defineWorkflow({
         .map((line) => line.replace(/^\s*\d+[.)]\s*/, "").trim())
         .filter(Boolean);
       const body = sections.map(
-        (heading) => `## ${heading}\n\nThis section covers "${heading}" as it relates to ${topic}, written for ${input.audience}.`,
+        (heading) =>
+          `## ${heading}\n\nThis section covers "${heading}" as it relates to ${topic}, written for ${input.audience}.`,
       );
       return { draft: [`# ${titleCase(topic)}`, "", ...body.flatMap((b) => [b, ""])].join("\n").trim() };
     }),

@@ -17,9 +17,14 @@ export const POST = route(async (req) => {
 
   const wait = Math.max(loginLimits.perAccount.retryAfter(account), loginLimits.perAddress.retryAfter(address));
   if (wait > 0) {
-    throw new AppError("rate_limited", "Too many failed sign-ins. Try again later.", { retryAfterSeconds: wait }, {
-      "Retry-After": String(wait),
-    });
+    throw new AppError(
+      "rate_limited",
+      "Too many failed sign-ins. Try again later.",
+      { retryAfterSeconds: wait },
+      {
+        "Retry-After": String(wait),
+      },
+    );
   }
 
   const user = findUserByEmail(db, account);
