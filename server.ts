@@ -3,13 +3,17 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import { loadEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { attachRealtime } from "@/lib/realtime/socket-server";
+import type { EventRelay } from "@/lib/realtime/relay";
 import { boot } from "@/lib/server/boot";
 
-/** One Node process: Next.js and (later) Socket.IO on the same port, the engine beside them. */
+/** One Node process: Next.js and Socket.IO on the same port, the engine beside them. */
 async function main() {
   const env = loadEnv();
   const dev = env.NODE_ENV === "development";
-  const runtime = await boot(env, logger);
+  let relay: EventRelay | undefined;
+  // every commit that appended events wakes the outbox relay
+  const runtime = await boot(env, logger, { onCommit: () => relay?.notify() });
   logger.info({ database: env.DATABASE_URL }, "database migrated");
 
   const app = next({ dev, dir: process.cwd() });
@@ -25,6 +29,16 @@ async function main() {
     });
   });
 
+  const realtime = attachRealtime(server, runtime);
+  relay = realtime.relay;
+  // Socket.IO answers its own path; in dev, Next's hot-reload socket gets the rest
+  const nextUpgrade = dev ? app.getUpgradeHandler() : undefined;
+  server.on("upgrade", (req, socket, head) => {
+    if (req.url?.startsWith("/socket.io/")) return;
+    if (nextUpgrade) void nextUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+
   runtime.engine.recover();
 
   server.listen(env.PORT, env.HOST, () => {
@@ -37,6 +51,7 @@ async function main() {
     if (closing) return;
     closing = true;
     logger.info({ signal }, "shutting down");
+    realtime.io.close();
     server.close();
     await runtime.engine.stop(5000);
     runtime.sqlite.close();

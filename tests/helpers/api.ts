@@ -2,14 +2,23 @@ import { ADMIN } from "./server";
 
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
 
-/** A small HTTP client that behaves like the browser app: JSON, same-origin Origin, session cookie. */
+/**
+ * A small HTTP client that behaves like the browser app: JSON, same-origin Origin, session cookie.
+ * With `{ sendOrigin: false }` it behaves like an API client instead (no Origin header on mutations).
+ */
 export class Api {
   private cookie: string | undefined;
 
   constructor(
     readonly baseUrl: string,
     private readonly bearer?: string,
+    private readonly options: { sendOrigin?: boolean } = {},
   ) {}
+
+  /** The `name=value` session cookie this client holds, if signed in. */
+  get sessionCookie(): string | undefined {
+    return this.cookie;
+  }
 
   async request<T = any>(
     method: string,
@@ -18,7 +27,7 @@ export class Api {
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (method !== "GET") {
-      headers.origin = this.baseUrl;
+      if (this.options.sendOrigin !== false) headers.origin = this.baseUrl;
       headers["content-type"] = "application/json";
     }
     if (this.cookie) headers.cookie = this.cookie;

@@ -1,0 +1,13 @@
+import type { QueryClient } from "@tanstack/react-query";
+import type { EventDto } from "@/lib/api/dto";
+import { queryKeys } from "@/lib/api/query-keys";
+
+/** Sockets notify, queries fetch: each event marks the affected queries stale. */
+export function invalidateForEvent(queryClient: QueryClient, event: EventDto): void {
+  queryClient.invalidateQueries({ queryKey: queryKeys.runs.all });
+  queryClient.invalidateQueries({ queryKey: queryKeys.runs.detail(event.runId) });
+  if (event.checkpointId) {
+    queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.all });
+    queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.detail(event.checkpointId) });
+  }
+}

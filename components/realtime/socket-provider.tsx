@@ -1,0 +1,141 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import { apiFetch } from "@/lib/api/client";
+import type { EventDto } from "@/lib/api/dto";
+import { type Hello, type PresenceUpdate, SocketEvent, type Viewer } from "@/lib/realtime/protocol";
+import { invalidateForEvent } from "./invalidate";
+
+type Listener = (event: EventDto) => void;
+export type ConnectionState = "connecting" | "live" | "reconnecting";
+
+type RealtimeContextValue = {
+  state: ConnectionState;
+  socket: Socket | null;
+  presence: Record<string, Viewer[]>;
+  subscribe(listener: Listener): () => void;
+};
+
+const RealtimeContext = createContext<RealtimeContextValue | null>(null);
+const SEEN_LIMIT = 5000;
+
+/**
+ * One socket per tab. Events invalidate the react-query cache (pages still fetch
+ * over HTTP); on every reconnect the client catches up with
+ * GET /api/events?after=<last id seen>, and de-duplicates by event id.
+ */
+export function SocketProvider({ children }: { children: React.ReactNode }) {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<ConnectionState>("connecting");
+  const [socket, setSocket] = useState<Socket | null>(null);
+  const [presence, setPresence] = useState<Record<string, Viewer[]>>({});
+  const listeners = useRef(new Set<Listener>());
+  const lastId = useRef<number | null>(null);
+  const seen = useRef(new Set<number>());
+
+  const apply = useCallback(
+    (event: EventDto) => {
+      if (seen.current.has(event.id)) return;
+      seen.current.add(event.id);
+      if (seen.current.size > SEEN_LIMIT) {
+        const oldest = seen.current.values().next().value;
+        if (oldest !== undefined) seen.current.delete(oldest);
+      }
+      lastId.current = Math.max(lastId.current ?? 0, event.id);
+      invalidateForEvent(queryClient, event);
+      for (const listener of listeners.current) listener(event);
+    },
+    [queryClient],
+  );
+
+  useEffect(() => {
+    const s = io({ withCredentials: true });
+    setSocket(s);
+
+    const catchUp = async (serverLastId: number) => {
+      if (lastId.current === null) {
+        // first connection: pages just fetched fresh data, start from here
+        lastId.current = serverLastId;
+        return;
+      }
+      for (;;) {
+        const page = await apiFetch<{ items: EventDto[]; hasMore: boolean }>(`/api/events?after=${lastId.current}`);
+        for (const event of page.items) apply(event);
+        if (!page.hasMore) break;
+      }
+    };
+
+    s.on(SocketEvent.hello, (hello: Hello) => {
+      setState("live");
+      catchUp(hello.lastEventId).catch(() => {
+        // the socket stays up; a missed event is repaired by the pages' next fetch
+        queryClient.invalidateQueries();
+      });
+    });
+    s.on(SocketEvent.event, apply);
+    s.on(SocketEvent.presenceSnapshot, (snapshot: Record<string, Viewer[]>) => setPresence(snapshot));
+    s.on(SocketEvent.presence, (update: PresenceUpdate) =>
+      setPresence((current) => {
+        const next = { ...current };
+        if (update.viewers.length === 0) delete next[update.checkpointId];
+        else next[update.checkpointId] = update.viewers;
+        return next;
+      }),
+    );
+    s.on("disconnect", () => setState("reconnecting"));
+    s.on("connect_error", () => setState("reconnecting"));
+    return () => {
+      s.disconnect();
+      setSocket(null);
+    };
+  }, [apply, queryClient]);
+
+  const subscribe = useCallback((listener: Listener) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+
+  const value = useMemo(() => ({ state, socket, presence, subscribe }), [state, socket, presence, subscribe]);
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+}
+
+function useRealtime(): RealtimeContextValue {
+  const value = useContext(RealtimeContext);
+  if (!value) throw new Error("useRealtime needs <SocketProvider>");
+  return value;
+}
+
+/** "live" | "connecting" | "reconnecting", for a status dot in the nav. */
+export function useConnectionState(): ConnectionState {
+  return useRealtime().state;
+}
+
+/** Calls `listener` for every new audit event (after the cache was invalidated). */
+export function useRealtimeEvents(listener: Listener): void {
+  const { subscribe } = useRealtime();
+  const ref = useRef(listener);
+  ref.current = listener;
+  useEffect(() => subscribe((event) => ref.current(event)), [subscribe]);
+}
+
+/** Who is looking at each checkpoint (for the queue). */
+export function usePresenceMap(): Record<string, Viewer[]> {
+  return useRealtime().presence;
+}
+
+/** Announces that this user has `checkpointId` open; returns everyone who has it open. */
+export function useCheckpointPresence(checkpointId: string | undefined): Viewer[] {
+  const { socket, presence, state } = useRealtime();
+  useEffect(() => {
+    if (!socket || !checkpointId || state !== "live") return;
+    socket.emit(SocketEvent.presenceJoin, { checkpointId });
+    return () => {
+      socket.emit(SocketEvent.presenceLeave, { checkpointId });
+    };
+  }, [socket, checkpointId, state]);
+  return checkpointId ? (presence[checkpointId] ?? []) : [];
+}

@@ -1,0 +1,22 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { hasRole, type Role } from "@/lib/roles";
+import { getRuntime } from "@/lib/runtime";
+import { SESSION_COOKIE, userForSession } from "./sessions";
+import { type PublicUser, toPublicUser } from "./users";
+
+/** The signed-in user of a page request (server components), from the session cookie. */
+export async function getCurrentUser(): Promise<PublicUser | undefined> {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return undefined;
+  const user = userForSession(getRuntime().db, token);
+  return user ? toPublicUser(user) : undefined;
+}
+
+/** For page layouts: signed out → /login (with a way back); returns the user and whether they hold `role`. */
+export async function requirePageUser(role?: Role): Promise<{ user: PublicUser; allowed: boolean }> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  return { user, allowed: role ? hasRole(user.role as Role, role) : true };
+}

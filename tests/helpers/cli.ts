@@ -1,0 +1,27 @@
+import { execFileSync } from "node:child_process";
+import { ROOT } from "./server";
+
+/** Runs the real user-management CLI (scripts/users.mjs) against a server's database file. */
+function users(dbPath: string, args: string[]): string {
+  return execFileSync(process.execPath, ["scripts/users.mjs", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: "warn" },
+    encoding: "utf8",
+  });
+}
+
+export type TestUser = { email: string; password: string; role: "reviewer" | "admin"; name?: string };
+
+export function addUser(dbPath: string, user: TestUser): TestUser {
+  const args = ["add", "--email", user.email, "--role", user.role, "--password", user.password];
+  if (user.name) args.push("--name", user.name);
+  users(dbPath, args);
+  return user;
+}
+
+/** Creates an API token (the CLI prints it once) and returns it. */
+export function createToken(dbPath: string, name: string): string {
+  const token = users(dbPath, ["token", "--name", name]).trim();
+  if (!token.startsWith("gh_")) throw new Error(`unexpected token output: ${token}`);
+  return token;
+}
