@@ -35,7 +35,7 @@ type WorkerFixtures = { server: TestServer };
  * Each worker gets its own server (npm start's dist/server.js) on a temp
  * database, with the bootstrap admin and two reviewers, Alice and Bob.
  */
-export const test = base.extend<{ server: TestServer }, WorkerFixtures>({
+export const test = base.extend<object, WorkerFixtures>({
   server: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
     async ({}, use) => {
