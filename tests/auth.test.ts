@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api, waitFor } from "./helpers/api";
+import { addUser, createToken } from "./helpers/cli";
+import { readDb } from "./helpers/db";
+import { ADMIN, startServer, type TestServer } from "./helpers/server";
+
+describe("sign-in and sessions", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it("sets an HttpOnly, SameSite=Lax session cookie, and logout ends the session on the server", async () => {
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.user).toMatchObject({ email: ADMIN.email, role: "admin" });
+    expect(body.user.passwordHash).toBeUndefined();
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    const attributes = setCookie.split(";").map((p) => p.trim().toLowerCase());
+    expect(attributes[0]).toMatch(/^gatehouse_session=.+/);
+    expect(attributes).toContain("httponly");
+    expect(attributes).toContain("samesite=lax");
+    expect(attributes).toContain("path=/");
+    const cookie = setCookie.split(";")[0];
+
+    const me = await fetch(`${server.url}/api/auth/me`, { headers: { cookie } });
+    expect(me.status).toBe(200);
+    const sessions = () => readDb(server.dbPath, (db) => db.prepare("select count(*) as n from sessions").get());
+    const before = sessions() as { n: number };
+
+    const logout = await fetch(`${server.url}/api/auth/logout`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json", cookie },
+      body: "{}",
+    });
+    expect(logout.status).toBe(200);
+    // the browser is told to drop the cookie…
+    expect(logout.headers.get("set-cookie")).toMatch(/^gatehouse_session=;.*Max-Age=0/i);
+    // …and the old cookie no longer works even if a client keeps sending it
+    const after = await fetch(`${server.url}/api/auth/me`, { headers: { cookie } });
+    expect(after.status).toBe(401);
+    expect((await after.json()).error.code).toBe("unauthorized");
+    expect(sessions()).toEqual({ n: before.n - 1 });
+  });
+
+  it("through the Api client too: me → 200, logout, me → 401", async () => {
+    const api = await new Api(server.url).login();
+    expect((await api.get("/api/auth/me")).status).toBe(200);
+    expect((await api.post("/api/auth/logout")).status).toBe(200);
+    const me = await api.get("/api/auth/me");
+    expect(me.status).toBe(401);
+    expect(me.body.error.code).toBe("unauthorized");
+  });
+
+  it("ten wrong passwords lock the account: the next attempt, even with the right password, gets 429 with Retry-After", async () => {
+    const victim = addUser(server.dbPath, {
+      email: "victim@test.local",
+      role: "reviewer",
+      password: "victim-pass-1",
+    });
+    const api = new Api(server.url);
+    for (let i = 0; i < 10; i++) {
+      const wrong = await api.post("/api/auth/login", { email: victim.email, password: `wrong-${i}` });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.error.code).toBe("invalid_credentials");
+    }
+    const locked = await api.post("/api/auth/login", { email: victim.email, password: victim.password });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe("rate_limited");
+    const retryAfter = Number(locked.headers.get("retry-after"));
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(locked.headers.get("set-cookie")).toBeNull();
+    // the email is matched however it is typed
+    const shouted = await api.post("/api/auth/login", { email: victim.email.toUpperCase(), password: victim.password });
+    expect(shouted.status).toBe(429);
+
+    // per account: another account (from the same address) still signs in
+    const admin = new Api(server.url);
+    await admin.login();
+    expect((await admin.get("/api/auth/me")).body.user.email).toBe(ADMIN.email);
+  });
+});
+
+describe("API tokens (Authorization: Bearer)", () => {
+  let server: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    token = createToken(server.dbPath, "ci");
+  });
+  afterAll(() => server?.stop());
+
+  it("starts a run and reads it without Origin or cookie, but cannot decide checkpoints", async () => {
+    const client = new Api(server.url, token, { sendOrigin: false });
+    const started = await client.post("/api/workflows", { workflow: "test-trivial", input: { n: 1 } });
+    expect(started.status).toBe(201);
+    expect(started.body.run.createdBy).toBe("token:ci");
+    const runId: string = started.body.run.id;
+
+    const read = await client.get(`/api/workflows/${runId}`);
+    expect(read.status).toBe(200);
+    expect(read.body.run.id).toBe(runId);
+    expect(read.body.events[0]).toMatchObject({ type: "run.created", actor: { type: "token", name: "token:ci" } });
+
+    const checkpoint = await waitFor(
+      async () => (await client.get(`/api/workflows/${runId}`)).body.checkpoints?.[0],
+      15_000,
+      "the first checkpoint",
+    );
+    const denied = await client.post(`/api/checkpoints/${checkpoint.id}/resolve`, { action: "approve" });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe("forbidden");
+    const state = readDb(server.dbPath, (db) => ({
+      checkpoint: db.prepare("select status from checkpoints where id = ?").get(checkpoint.id),
+      decided: db
+        .prepare("select count(*) as n from workflow_events where type = 'checkpoint.decided' and run_id = ?")
+        .get(runId),
+    }));
+    expect(state).toEqual({ checkpoint: { status: "pending" }, decided: { n: 0 } });
+
+    // tokens are not users: the reviewer queue and the session endpoint refuse them too
+    expect((await client.get("/api/checkpoints")).status).toBe(403);
+    expect((await client.get("/api/auth/me")).status).toBe(403);
+  });
+
+  it("an unknown or malformed token is 401, and a cross-site Origin is refused even with a token", async () => {
+    const stranger = new Api(server.url, "gh_not-a-real-token", { sendOrigin: false });
+    const res = await stranger.post("/api/workflows", { workflow: "test-trivial", input: {} });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("unauthorized");
+
+    const forged = await new Api(server.url, token).post(
+      "/api/workflows",
+      { workflow: "test-trivial", input: {} },
+      { origin: "https://evil.example" },
+    );
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe("cross_origin");
+  });
+});
