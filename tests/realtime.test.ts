@@ -1,0 +1,96 @@
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Api } from "./helpers/api";
+import { startServer, type TestServer } from "./helpers/server";
+
+/** Real Socket.IO clients against the real server: who may connect, and what they hear. */
+
+function connect(url: string, headers: Record<string, string>): Socket {
+  return io(url, { transports: ["websocket"], extraHeaders: headers, reconnection: false, forceNew: true });
+}
+
+function outcome(socket: Socket): Promise<{ connected: boolean; error?: string }> {
+  return new Promise((resolve) => {
+    socket.once("connect", () => resolve({ connected: true }));
+    socket.once("connect_error", (err) => resolve({ connected: false, error: err.message }));
+  });
+}
+
+describe("realtime", () => {
+  let server: TestServer;
+  let api: Api;
+  let cookie: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    api = await new Api(server.url).login();
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@test.local", password: "admin-password-1" }),
+    });
+    cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  });
+  afterAll(() => server?.stop());
+
+  it("refuses a socket without a session", async () => {
+    const socket = connect(server.url, { origin: server.url });
+    expect(await outcome(socket)).toEqual({ connected: false, error: "unauthorized" });
+    socket.close();
+  });
+
+  it("refuses a socket with a valid session but a foreign Origin", async () => {
+    const socket = connect(server.url, { origin: "https://evil.example", cookie });
+    expect(await outcome(socket)).toEqual({ connected: false, error: "forbidden origin" });
+    socket.close();
+  });
+
+  it("refuses a forged session cookie", async () => {
+    const socket = connect(server.url, { origin: server.url, cookie: "gatehouse_session=forged" });
+    expect((await outcome(socket)).connected).toBe(false);
+    socket.close();
+  });
+
+  it("delivers committed events in id order to a signed-in socket, and ends with the session", async () => {
+    const socket = connect(server.url, { origin: server.url, cookie });
+    const events: Array<{ id: number; type: string; runId: string; toStatus: string | null }> = [];
+    socket.on("event", (e) => events.push(e));
+    const hello = new Promise<{ lastEventId: number }>((resolve) => socket.once("hello", resolve));
+    expect(await outcome(socket)).toEqual({ connected: true });
+    const { lastEventId } = await hello;
+
+    const started = await api.post("/api/workflows", {
+      workflow: "content-pipeline",
+      input: { topic: "socket tests" },
+    });
+    expect(started.status).toBe(201);
+    const runId = started.body.run.id;
+    await expect
+      .poll(() => events.some((e) => e.type === "checkpoint.created" && e.runId === runId), { timeout: 10_000 })
+      .toBe(true);
+    const ids = events.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids.every((id) => id > lastEventId)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+
+    // the socket's events are exactly what the audit log holds for the run (the outbox is the source)
+    const audit = await api.get(`/api/events?after=${lastEventId}`);
+    const auditIds = audit.body.items
+      .filter((e: { runId: string }) => e.runId === runId)
+      .map((e: { id: number }) => e.id);
+    expect(events.filter((e) => e.runId === runId).map((e) => e.id)).toEqual(auditIds);
+
+    // signing out disconnects the session's sockets
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    const logout = await fetch(`${server.url}/api/auth/logout`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json", cookie },
+      body: "{}",
+    });
+    expect(logout.status).toBe(200);
+    expect(await disconnected).toBe("io server disconnect");
+    const again = connect(server.url, { origin: server.url, cookie });
+    expect((await outcome(again)).connected).toBe(false);
+    again.close();
+  });
+});
