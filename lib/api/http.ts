@@ -62,8 +62,14 @@ export function readQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.i
   return parsed.data;
 }
 
+/**
+ * The rest of the body is never read, so the connection cannot carry another
+ * request: say so, or a keep-alive client reuses a socket the server drops.
+ */
 function tooLarge(): AppError {
-  return new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`);
+  return new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes`, undefined, {
+    Connection: "close",
+  });
 }
 
 export function json(data: unknown, init?: ResponseInit): Response {
