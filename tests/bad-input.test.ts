@@ -176,6 +176,32 @@ describe("bad input is refused with the right error and changes nothing", () => 
     expectRefused(res, 415, "unsupported_media_type");
   });
 
+  it("retrying a run that has not failed → 409 invalid_transition, and no second checkpoint is opened", async () => {
+    const res = await admin.post(`/api/workflows/${runId}/retry`);
+    expectRefused(res, 409, "invalid_transition");
+    expect(checkpointStatus()).toEqual({ status: "pending" });
+    const detail = (await admin.get(`/api/workflows/${runId}`)).body;
+    expect(detail.run).toMatchObject({ status: "awaiting_checkpoint", round: 0 });
+    expect(detail.checkpoints.map((c: { id: string }) => c.id)).toEqual([checkpointId]);
+  });
+
+  it("a cancelled run cannot be cancelled or retried (409), and its closed checkpoint cannot be decided", async () => {
+    const started = await admin.post("/api/workflows", { workflow: "test-trivial", input: { n: 2 } });
+    const id: string = started.body.run.id;
+    const checkpoint = await pendingCheckpoint(admin, id);
+    await waitForRunStatus(admin, id, "awaiting_checkpoint");
+    const cancelled = await reviewer.post(`/api/workflows/${id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.run.status).toBe("cancelled");
+    counts = rowCounts(server.dbPath);
+
+    expectRefused(await reviewer.post(`/api/workflows/${id}/cancel`), 409, "invalid_transition");
+    expectRefused(await admin.post(`/api/workflows/${id}/retry`), 409, "invalid_transition");
+    const decide = await reviewer.post(`/api/checkpoints/${checkpoint.id}/resolve`, { action: "approve" });
+    expectRefused(decide, 409, "checkpoint_already_resolved");
+    expect(decide.body.error.details.status).toBe("cancelled");
+  });
+
   it("a good request after all that still works (the cases above were refused for their own reason)", async () => {
     const res = await admin.post("/api/workflows", { workflow: "content-pipeline", input: { topic: "a fine topic" } });
     expect(res.status).toBe(201);

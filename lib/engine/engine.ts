@@ -173,6 +173,14 @@ export class Engine {
     const outcome = writeTx(this.db, (tx) => {
       const snap = loadSnapshot(tx, runId);
       if (!snap) throw new AppError("not_found", `Run ${runId} not found`);
+      // the table also allows pending/awaiting_checkpoint → running, but those are the engine's and a
+      // reviewer's moves: a retry of a run awaiting review would open a second checkpoint beside the first
+      if (snap.status !== RunStatus.failed) {
+        throw new AppError("invalid_transition", `Only a failed run can be retried; this one is ${snap.status}`, {
+          from: snap.status,
+          to: RunStatus.running,
+        });
+      }
       const def = this.workflows.get(snap.workflowId);
       if (!def) throw new AppError("conflict", `Workflow "${snap.workflowId}" is no longer registered`);
       const atCheckpoint = def.steps[snap.position]?.kind === "checkpoint";
