@@ -87,6 +87,25 @@ describe("sign-in and sessions", () => {
     await admin.login();
     expect((await admin.get("/api/auth/me")).body.user.email).toBe(ADMIN.email);
   });
+
+  it("guesses sent in parallel cannot get past the limit: at most ten are checked, the rest get 429", async () => {
+    const target = addUser(server.dbPath, {
+      email: "parallel@test.local",
+      role: "reviewer",
+      password: "parallel-pass-1",
+    });
+    const api = new Api(server.url);
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api.post("/api/auth/login", { email: target.email, password: `guess-${i}` }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    const locked = await api.post("/api/auth/login", { email: target.email, password: target.password });
+    expect(locked.status).toBe(429);
+  });
 });
 
 describe("API tokens (Authorization: Bearer)", () => {

@@ -32,6 +32,14 @@ export class FailureLimiter {
     w.count += 1;
   }
 
+  /** Takes back one counted failure: the attempt it was counted for succeeded. */
+  forgive(key: string, now = Date.now()): void {
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) return;
+    w.count -= 1;
+    if (w.count <= 0) this.windows.delete(key);
+  }
+
   clear(key: string): void {
     this.windows.delete(key);
   }

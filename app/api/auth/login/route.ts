@@ -27,18 +27,22 @@ export const POST = route(async (req) => {
     );
   }
 
+  // counted as a failure before the slow password check, in the same tick as the check above:
+  // otherwise guesses sent in parallel all pass the check before any of them is counted
+  loginLimits.perAccount.fail(account);
+  loginLimits.perAddress.fail(address);
+
   const user = findUserByEmail(db, account);
   let ok = false;
   if (user && !user.disabledAt) ok = await verifyPassword(body.password, user.passwordHash);
   else await burnPasswordCheck(body.password);
   if (!user || !ok) {
-    loginLimits.perAccount.fail(account);
-    loginLimits.perAddress.fail(address);
     log.info({ account, address }, "sign-in failed");
     throw new AppError("invalid_credentials", "Email or password is wrong");
   }
 
   loginLimits.perAccount.clear(account);
+  loginLimits.perAddress.forgive(address);
   const session = createSession(db, user.id);
   log.info({ userId: user.id }, "signed in");
   return Response.json(
