@@ -61,6 +61,17 @@ describe("Idempotency-Key on POST /api/workflows", () => {
     expect(rowCounts(server.dbPath).runs).toBe(before.runs);
   });
 
+  it("the same key sent five times at once still starts one run", async () => {
+    const key = "order-4713";
+    const body = { workflow: "content-pipeline", input: { topic: "all at once" } };
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => api.post("/api/workflows", body, { "idempotency-key": key })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(responses.map((r) => r.body.run.id)).size).toBe(1);
+    expect(runsWithKey(key)).toEqual([{ id: responses[0].body.run.id }]);
+  });
+
   it("without a key, the same request twice starts two runs", async () => {
     const body = { workflow: "content-pipeline", input: { topic: "no key given" } };
     const a = await api.post("/api/workflows", body);
