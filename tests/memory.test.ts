@@ -32,8 +32,10 @@ describe("the engine holds nothing per run once runs are done (2,000 runs in pro
 
   it("drives 2,000 three-checkpoint runs to completed and ends with empty queues", async () => {
     const ids = new Set<string>();
-    for (let n = 0; n < RUNS; n++) {
-      const { run, created } = engine.startRun({ workflowId: "test-trivial", input: { n }, actor: BENCH });
+    const starts = await Promise.all(
+      Array.from({ length: RUNS }, (_, n) => engine.startRun({ workflowId: "test-trivial", input: { n }, actor: BENCH })),
+    );
+    for (const { run, created } of starts) {
       expect(created).toBe(true);
       ids.add(run.id);
     }
@@ -56,10 +58,8 @@ describe("the engine holds nothing per run once runs are done (2,000 runs in pro
       const stats = engine.stats();
       maxActive = Math.max(maxActive, stats.active);
       const open = pending.all() as Array<{ id: string }>;
-      for (const { id } of open) {
-        engine.resolveCheckpoint(id, { action: "approve" }, BENCH);
-        decisions += 1;
-      }
+      await Promise.all(open.map(({ id }) => engine.resolveCheckpoint(id, { action: "approve" }, BENCH)));
+      decisions += open.length;
       if ((completedCount.get() as { n: number }).n === RUNS) break;
       const idle = engine.stats();
       if (open.length === 0 && idle.active === 0 && idle.queued === 0) {

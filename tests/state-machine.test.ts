@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, Sqlite } from "@/db/client";
 import { workflowEvents, workflowRuns } from "@/db/schema";
 import { WorkflowStatusManager } from "@/lib/engine/status-manager";
+import { GroupCommit } from "@/lib/engine/tx";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import {
@@ -39,9 +40,11 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
   beforeAll(() => {
     ({ db, sqlite } = openTempDatabase());
-    statuses = new WorkflowStatusManager(db, () => {
-      commits += 1;
-    });
+    statuses = new WorkflowStatusManager(
+      new GroupCommit(db, sqlite, () => {
+        commits += 1;
+      }),
+    );
   });
   afterAll(() => sqlite?.close());
 
@@ -80,12 +83,12 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
   it.each(allPairs.filter(({ from, to }) => SPEC_RUN_TRANSITIONS[from].includes(to)))(
     "allows $from → $to: the run moves and exactly one event is appended",
-    ({ from, to }) => {
+    async ({ from, to }) => {
       const id = insertRun(from);
       const totalBefore = eventCount();
       const commitsBefore = commits;
 
-      const result = statuses.transition(id, to, ACTOR, { patch: { position: 3 }, data: { why: "test" } });
+      const result = await statuses.transition(id, to, ACTOR, { patch: { position: 3 }, data: { why: "test" } });
 
       expect(result).toEqual({ from, to });
       const row = runRow(id)!;
@@ -109,7 +112,7 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
   it.each(allPairs.filter(({ from, to }) => !SPEC_RUN_TRANSITIONS[from].includes(to)))(
     "refuses $from → $to with invalid_transition and writes nothing",
-    ({ from, to }) => {
+    async ({ from, to }) => {
       const id = insertRun(from);
       const rowBefore = runRow(id);
       const totalBefore = eventCount();
@@ -117,7 +120,7 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
       let thrown: unknown;
       try {
-        statuses.transition(id, to, ACTOR, { patch: { position: 3, error: "should not be written" } });
+        await statuses.transition(id, to, ACTOR, { patch: { position: 3, error: "should not be written" } });
       } catch (error) {
         thrown = error;
       }
@@ -145,20 +148,20 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
     expect(eventCount()).toBe(totalBefore);
   });
 
-  it("refuses a transition when the run left the expected position, and writes nothing", () => {
+  it("refuses a transition when the run left the expected position, and writes nothing", async () => {
     const id = insertRun(RunStatus.running);
     const rowBefore = runRow(id);
     const totalBefore = eventCount();
-    expect(() => statuses.transition(id, RunStatus.failed, ACTOR, { expectPosition: 7 })).toThrowError(
+    await expect(statuses.transition(id, RunStatus.failed, ACTOR, { expectPosition: 7 })).rejects.toThrowError(
       expect.objectContaining({ code: "invalid_transition" }),
     );
     expect(runRow(id)).toEqual(rowBefore);
     expect(eventCount()).toBe(totalBefore);
   });
 
-  it("answers not_found for an unknown run and writes nothing", () => {
+  it("answers not_found for an unknown run and writes nothing", async () => {
     const totalBefore = eventCount();
-    expect(() => statuses.transition("no-such-run", RunStatus.running, ACTOR)).toThrowError(
+    await expect(statuses.transition("no-such-run", RunStatus.running, ACTOR)).rejects.toThrowError(
       expect.objectContaining({ code: "not_found" }),
     );
     expect(eventCount()).toBe(totalBefore);

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
 import { type Checkpoint, checkpoints, workflowEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
@@ -15,7 +14,7 @@ import type { CheckpointStep, WorkflowDefinition } from "./define";
 import { type Managers, type Outcome, settle } from "./progress";
 import { loadSnapshot, type RunSnapshot } from "./snapshot";
 import type { WorkflowStatusManager } from "./status-manager";
-import { type Tx, writeTx } from "./tx";
+import type { GroupCommit, Tx } from "./tx";
 
 export type Decision = { action: CheckpointAction; content?: string; notes?: string };
 export type ContentType = "text" | "json";
@@ -41,10 +40,9 @@ function alreadyResolved(cp: Pick<Checkpoint, "id" | "status" | "reviewerName" |
  */
 export class CheckpointManager {
   constructor(
-    private readonly db: Db,
+    private readonly commits: GroupCommit,
     private readonly statuses: WorkflowStatusManager,
     private readonly definitions: (workflowId: string) => WorkflowDefinition | undefined,
-    private readonly afterCommit: () => void,
   ) {}
 
   private get managers(): Managers {
@@ -97,11 +95,15 @@ export class CheckpointManager {
   }
 
   /**
-   * One transaction: the conditional update that lets exactly one of many
+   * One unit of work: the conditional update that lets exactly one of many
    * concurrent reviewers win, the decision event, and the run's resumption.
    */
-  resolve(checkpointId: string, decision: Decision, actor: Actor): { runId: string; outcome: Outcome | "failed" } {
-    const result = writeTx(this.db, (tx) => {
+  resolve(
+    checkpointId: string,
+    decision: Decision,
+    actor: Actor,
+  ): Promise<{ runId: string; outcome: Outcome | "failed" }> {
+    return this.commits.run((tx) => {
       const cp = tx.select().from(checkpoints).where(eq(checkpoints.id, checkpointId)).get();
       if (!cp) throw new AppError("not_found", `Checkpoint ${checkpointId} not found`);
       if (cp.status !== CheckpointStatus.pending) throw alreadyResolved(cp);
@@ -185,8 +187,6 @@ export class CheckpointManager {
       snap.status = RunStatus.running;
       return { runId: snap.id, outcome: settle(tx, this.managers, def, snap, actor) };
     });
-    this.afterCommit();
-    return result;
   }
 
   /** Closes whatever is still pending on a run (it was cancelled), in the caller's transaction. */

@@ -13,7 +13,7 @@ import { type Managers, settle } from "./progress";
 import { Runner } from "./runner";
 import { loadSnapshot } from "./snapshot";
 import { WorkflowStatusManager } from "./status-manager";
-import { writeTx } from "./tx";
+import { GroupCommit } from "./tx";
 
 export type EngineOptions = {
   db: Db;
@@ -31,6 +31,7 @@ export class Engine {
   readonly statuses: WorkflowStatusManager;
   readonly checkpoints: CheckpointManager;
   readonly runner: Runner;
+  private readonly commits: GroupCommit;
   private readonly db: Db;
   private readonly workflows: ReadonlyMap<string, WorkflowDefinition>;
   private readonly log: Logger;
@@ -39,16 +40,13 @@ export class Engine {
     this.db = options.db;
     this.log = options.log;
     this.workflows = new Map(options.workflows.map((w) => [w.id, w]));
-    const afterCommit = options.onCommit ?? (() => {});
+    this.commits = new GroupCommit(this.db, this.db.$client, options.onCommit ?? (() => {}));
     const definitions = (id: string) => this.workflows.get(id);
-    this.statuses = new WorkflowStatusManager(this.db, afterCommit);
-    this.checkpoints = new CheckpointManager(this.db, this.statuses, definitions, afterCommit);
+    this.statuses = new WorkflowStatusManager(this.commits);
+    this.checkpoints = new CheckpointManager(this.commits, this.statuses, definitions);
     const managers: Managers = { statuses: this.statuses, checkpoints: this.checkpoints };
-    this.runner = new Runner(this.db, managers, definitions, options.concurrency, afterCommit, this.log);
-    this.afterCommit = afterCommit;
+    this.runner = new Runner(this.db, this.commits, managers, definitions, options.concurrency, this.log);
   }
-
-  private readonly afterCommit: () => void;
 
   listWorkflows(): WorkflowDefinition[] {
     return [...this.workflows.values()];
@@ -69,7 +67,7 @@ export class Engine {
    * Starts a run (one transaction: the run and its audit event). With an
    * idempotency key, the same request again returns the first run.
    */
-  startRun(request: StartRequest): { run: WorkflowRun; created: boolean } {
+  async startRun(request: StartRequest): Promise<{ run: WorkflowRun; created: boolean }> {
     const def = this.workflows.get(request.workflowId);
     if (!def) throw new AppError("unknown_workflow", `Unknown workflow "${request.workflowId}"`);
     const parsed = def.input.safeParse(request.input);
@@ -85,7 +83,7 @@ export class Engine {
       : null;
     const fingerprint = createHash("sha256").update(`${def.id}\n${input}`).digest("hex");
 
-    const result = writeTx(this.db, (tx) => {
+    const result = await this.commits.run((tx) => {
       if (scopedKey) {
         const existing = tx.select().from(workflowRuns).where(eq(workflowRuns.idempotencyKey, scopedKey)).get();
         if (existing) {
@@ -130,15 +128,14 @@ export class Engine {
       return { run, created: true };
     });
     if (result.created) {
-      this.afterCommit();
       this.runner.enqueue(result.run.id);
       this.log.info({ runId: result.run.id, workflow: def.id }, "run started");
     }
     return result;
   }
 
-  resolveCheckpoint(checkpointId: string, decision: Decision, actor: Actor) {
-    const result = this.checkpoints.resolve(checkpointId, decision, actor);
+  async resolveCheckpoint(checkpointId: string, decision: Decision, actor: Actor) {
+    const result = await this.checkpoints.resolve(checkpointId, decision, actor);
     if (result.outcome === "continue") this.runner.enqueue(result.runId);
     this.log.info(
       { checkpointId, runId: result.runId, action: decision.action, actor: actor.name },
@@ -147,9 +144,9 @@ export class Engine {
     return result;
   }
 
-  /** One transaction: the run is cancelled and anything still pending on it is closed. */
-  cancelRun(runId: string, actor: Actor): void {
-    writeTx(this.db, (tx) => {
+  /** One unit of work: the run is cancelled and anything still pending on it is closed. */
+  async cancelRun(runId: string, actor: Actor): Promise<void> {
+    await this.commits.run((tx) => {
       const run = tx.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId)).get();
       if (!run) throw new AppError("not_found", `Run ${runId} not found`);
       this.statuses.transitionInTx(tx, {
@@ -161,7 +158,6 @@ export class Engine {
       });
       this.checkpoints.closePendingInTx(tx, runId, actor);
     });
-    this.afterCommit();
     this.log.info({ runId, actor: actor.name }, "run cancelled");
   }
 
@@ -169,8 +165,8 @@ export class Engine {
    * An admin's retry of a failed run: it resumes at the step that failed. A run
    * failed by a reject gets a fresh review round of the same checkpoint.
    */
-  retryRun(runId: string, actor: Actor): void {
-    const outcome = writeTx(this.db, (tx) => {
+  async retryRun(runId: string, actor: Actor): Promise<void> {
+    const outcome = await this.commits.run((tx) => {
       const snap = loadSnapshot(tx, runId);
       if (!snap) throw new AppError("not_found", `Run ${runId} not found`);
       // the table also allows pending/awaiting_checkpoint → running, but those are the engine's and a
@@ -196,14 +192,13 @@ export class Engine {
       snap.status = RunStatus.running;
       return settle(tx, { statuses: this.statuses, checkpoints: this.checkpoints }, def, snap, actor);
     });
-    this.afterCommit();
     if (outcome === "continue") this.runner.enqueue(runId);
     this.log.info({ runId, actor: actor.name }, "run retried");
   }
 
   /** What the engine holds in memory: bounded, and empty when idle (no per-run state survives a run). */
   stats() {
-    return { ...this.runner.stats(), workflows: this.workflows.size };
+    return { ...this.runner.stats(), workflows: this.workflows.size, commits: this.commits.commits };
   }
 
   idle(): Promise<void> {

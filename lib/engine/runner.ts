@@ -9,7 +9,7 @@ import { RESUMABLE_RUN_STATUSES, RunStatus, StepStatus } from "@/lib/status";
 import { type AgentStep, idempotencyKey, type WorkflowDefinition, type WorkflowState } from "./define";
 import { type Managers, type Outcome, settle } from "./progress";
 import { loadSnapshot, type RunSnapshot } from "./snapshot";
-import { type Tx, writeTx } from "./tx";
+import type { GroupCommit, Tx } from "./tx";
 
 type AgentResult =
   | { ok: true; output: WorkflowState; attempt: number; startedAt: number }
@@ -29,10 +29,10 @@ export class Runner {
 
   constructor(
     private readonly db: Db,
+    private readonly commits: GroupCommit,
     private readonly managers: Managers,
     private readonly definitions: (workflowId: string) => WorkflowDefinition | undefined,
     private readonly concurrency: number,
-    private readonly afterCommit: () => void,
     private readonly log: Logger,
   ) {}
 
@@ -105,7 +105,7 @@ export class Runner {
     const def = this.definitions(snap.workflowId);
     if (!def) throw new Error(`Workflow "${snap.workflowId}" is not registered`);
     if (snap.status === RunStatus.pending) {
-      this.managers.statuses.transition(runId, RunStatus.running, SYSTEM_ACTOR);
+      await this.managers.statuses.transition(runId, RunStatus.running, SYSTEM_ACTOR);
       snap.status = RunStatus.running;
     }
     let outcome: Outcome | "stale" = "continue";
@@ -113,14 +113,12 @@ export class Runner {
       const step = def.steps[snap.position];
       if (step?.kind !== "agent") {
         // a retry or an older process left the run at a checkpoint or past the end
-        outcome = writeTx(this.db, (tx) => settle(tx, this.managers, def, snap, SYSTEM_ACTOR));
-        this.afterCommit();
+        outcome = await this.commits.run((tx) => settle(tx, this.managers, def, snap, SYSTEM_ACTOR));
         continue;
       }
       const result = await this.runAgent(snap, step);
       if (this.stopping) return;
-      outcome = result.ok ? this.commitStep(def, snap, step, result) : this.failRun(snap, step, result);
-      if (outcome !== "stale") this.afterCommit();
+      outcome = result.ok ? await this.commitStep(def, snap, step, result) : await this.failRun(snap, step, result);
     }
   }
 
@@ -145,22 +143,22 @@ export class Runner {
       } catch (error) {
         if (attempt > step.retries || this.stopping) return { ok: false, error, attempt, startedAt };
         this.log.warn({ runId: snap.id, step: step.name, attempt, err: error }, "agent attempt failed; retrying");
-        this.recordFailedAttempt(snap, step, attempt, startedAt, error);
+        await this.recordFailedAttempt(snap, step, attempt, startedAt, error);
         await sleep(step.backoffMs * 2 ** (attempt - 1));
       }
     }
   }
 
-  /** One transaction: the step record, the new state and position, and whatever that leads to. */
+  /** One unit of work: the step record, the new state and position, and whatever that leads to. */
   private commitStep(
     def: WorkflowDefinition,
     snap: RunSnapshot,
     step: AgentStep,
     result: Extract<AgentResult, { ok: true }>,
-  ): Outcome | "stale" {
+  ): Promise<Outcome | "stale"> {
     const now = Date.now();
     const state = { ...snap.state, ...result.output };
-    return writeTx(this.db, (tx) => {
+    return this.commits.run((tx) => {
       const moved = tx
         .update(workflowRuns)
         .set({ state: JSON.stringify(state), position: snap.position + 1, feedback: null, updatedAt: now })
@@ -187,11 +185,11 @@ export class Runner {
     });
   }
 
-  private failRun(
+  private async failRun(
     snap: RunSnapshot,
     step: AgentStep,
     result: Extract<AgentResult, { ok: false }>,
-  ): "finished" | "stale" {
+  ): Promise<"finished" | "stale"> {
     const now = Date.now();
     const error = { message: errorMessage(result.error), step: step.name, attempt: result.attempt, kind: "agent" };
     this.log.error(
@@ -199,7 +197,7 @@ export class Runner {
       "agent failed; run failed",
     );
     try {
-      writeTx(this.db, (tx) => {
+      await this.commits.run((tx) => {
         this.insertStep(tx, snap, step, StepStatus.failed, result.attempt, result.startedAt, now, {
           error: error.message,
         });
@@ -221,12 +219,11 @@ export class Runner {
   }
 
   private recordFailedAttempt(snap: RunSnapshot, step: AgentStep, attempt: number, startedAt: number, error: unknown) {
-    writeTx(this.db, (tx) =>
+    return this.commits.run((tx) =>
       this.insertStep(tx, snap, step, StepStatus.failed, attempt, startedAt, Date.now(), {
         error: errorMessage(error),
       }),
     );
-    this.afterCommit();
   }
 
   private insertStep(
@@ -273,10 +270,10 @@ export class Runner {
   }
 
   /** A bug or a database error escaped a drive: log it with the run id and fail the run rather than leave it hanging. */
-  private crashed(runId: string, error: unknown): void {
+  private async crashed(runId: string, error: unknown): Promise<void> {
     this.log.error({ runId, err: error }, "run driver crashed");
     try {
-      this.managers.statuses.transition(runId, RunStatus.failed, SYSTEM_ACTOR, {
+      await this.managers.statuses.transition(runId, RunStatus.failed, SYSTEM_ACTOR, {
         patch: { error: JSON.stringify({ message: errorMessage(error), kind: "engine" }), finishedAt: Date.now() },
       });
     } catch (failError) {

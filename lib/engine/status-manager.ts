@@ -1,10 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
 import { type WorkflowRun, workflowEvents, workflowRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import { canTransitionRun, type RunStatus } from "@/lib/status";
-import { type Tx, writeTx } from "./tx";
+import type { GroupCommit, Tx } from "./tx";
 
 type RunPatch = Partial<Pick<WorkflowRun, "state" | "position" | "round" | "feedback" | "error" | "finishedAt">>;
 
@@ -27,25 +26,20 @@ export type Transition = {
  * hear about it only after commit.
  */
 export class WorkflowStatusManager {
-  constructor(
-    private readonly db: Db,
-    private readonly afterCommit: () => void,
-  ) {}
+  constructor(private readonly commits: GroupCommit) {}
 
-  /** One transaction: read the current status, check, update, append the event. */
+  /** One unit of work: read the current status, check, update, append the event. */
   transition(
     runId: string,
     to: RunStatus,
     actor: Actor,
     options: Omit<Transition, "runId" | "from" | "to" | "actor"> = {},
-  ) {
-    const result = writeTx(this.db, (tx) => {
+  ): Promise<{ from: RunStatus; to: RunStatus }> {
+    return this.commits.run((tx) => {
       const run = tx.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId)).get();
       if (!run) throw new AppError("not_found", `Run ${runId} not found`);
       return this.transitionInTx(tx, { runId, from: run.status as RunStatus, to, actor, ...options });
     });
-    this.afterCommit();
-    return result;
   }
 
   /** For composite changes (a step and the checkpoint it leads to): the caller owns the transaction and the broadcast. */

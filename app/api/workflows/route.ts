@@ -20,7 +20,7 @@ export const POST = route(async (req) => {
   const rawKey = req.headers.get("idempotency-key");
   const key = rawKey === null ? undefined : idempotencyKeyHeader.safeParse(rawKey);
   if (key && !key.success) throw new AppError("invalid_input", "Idempotency-Key must be 1–200 characters");
-  const { run, created } = getRuntime().engine.startRun({
+  const { run, created } = await getRuntime().engine.startRun({
     workflowId: body.workflow,
     input: body.input,
     idempotencyKey: key?.data,

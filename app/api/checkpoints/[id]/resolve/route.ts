@@ -11,7 +11,7 @@ export const POST = route<{ id: string }>(async (req, { id }) => {
   const principal = requireUser(req, Role.reviewer);
   const decision = await readJson(req, resolveBody);
   const { engine, db } = getRuntime();
-  const { runId } = engine.resolveCheckpoint(id, decision, actorOf(principal));
+  const { runId } = await engine.resolveCheckpoint(id, decision, actorOf(principal));
   // the decision is committed (synchronous=FULL) before this response is sent
   return Response.json({ checkpoint: checkpointDto(getCheckpoint(db, id)!), run: runDto(getRun(db, runId)!) });
 });

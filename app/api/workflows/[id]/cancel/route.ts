@@ -11,6 +11,6 @@ export const POST = route<{ id: string }>(async (req, { id }) => {
   const principal = requireRole(req, Role.reviewer, { allowToken: true });
   await readJson(req, emptyBody);
   const { engine, db } = getRuntime();
-  engine.cancelRun(id, actorOf(principal));
+  await engine.cancelRun(id, actorOf(principal));
   return Response.json({ run: runDto(getRun(db, id)!) });
 });

@@ -11,6 +11,6 @@ export const POST = route<{ id: string }>(async (req, { id }) => {
   const principal = requireUser(req, Role.admin);
   await readJson(req, emptyBody);
   const { engine, db } = getRuntime();
-  engine.retryRun(id, actorOf(principal));
+  await engine.retryRun(id, actorOf(principal));
   return Response.json({ run: runDto(getRun(db, id)!) });
 });
