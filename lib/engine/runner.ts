@@ -24,6 +24,7 @@ export class Runner {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
   private readonly active = new Set<string>();
+  private readonly rerun = new Set<string>();
   private readonly idleWaiters: Array<() => void> = [];
   private stopping = false;
 
@@ -60,6 +61,7 @@ export class Runner {
       queued: this.queue.length,
       queuedIds: this.queued.size,
       active: this.active.size,
+      rerun: this.rerun.size,
       concurrency: this.concurrency,
     };
   }
@@ -75,6 +77,7 @@ export class Runner {
     this.stopping = true;
     this.queue.length = 0;
     this.queued.clear();
+    this.rerun.clear();
     await Promise.race([this.idle(), sleep(timeoutMs)]);
   }
 
@@ -83,7 +86,8 @@ export class Runner {
       const runId = this.queue.shift() as string;
       this.queued.delete(runId);
       if (this.active.has(runId)) {
-        // already being driven: it will see its new position when it reads next
+        // its driver is finishing (it just paused or failed): drive it again once that one is done
+        this.rerun.add(runId);
         continue;
       }
       this.active.add(runId);
@@ -91,6 +95,7 @@ export class Runner {
         .catch((error) => this.crashed(runId, error))
         .finally(() => {
           this.active.delete(runId);
+          if (this.rerun.delete(runId)) this.enqueue(runId);
           this.pump();
           if (this.queue.length === 0 && this.active.size === 0) {
             for (const resolve of this.idleWaiters.splice(0)) resolve();
