@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { emailSchema } from "@/lib/api/schemas";
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z.string().min(1).default("file:./data/gatehouse.db"),
-  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_EMAIL: emailSchema.optional(),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),

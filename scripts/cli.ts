@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { users } from "@/db/schema";
+import { emailSchema } from "@/lib/api/schemas";
 import { createApiToken } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/auth/users";
 import { loadEnv } from "@/lib/env";
@@ -15,7 +16,7 @@ const usage = `Usage:
   npm run users -- token --name N        (creates an API token, printed once)`;
 
 const addArgs = z.object({
-  email: z.email(),
+  email: emailSchema,
   role: z.enum(ROLES),
   password: z.string().min(8, "password must be at least 8 characters"),
   name: z.string().optional(),

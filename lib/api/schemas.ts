@@ -8,8 +8,15 @@ import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES
 
 export const MAX_CONTENT_CHARS = 500_000;
 
+/** Permissive on purpose: local addresses such as admin@localhost (the default first admin) are valid here. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/, "Enter a valid email address");
+
 export const loginBody = z.strictObject({
-  email: z.email("Enter a valid email address").max(320),
+  email: emailSchema,
   password: z.string().min(1, "Enter your password").max(1024),
 });
 export type LoginBody = z.infer<typeof loginBody>;
