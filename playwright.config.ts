@@ -1,13 +1,5 @@
 import { defineConfig } from "@playwright/test";
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+import { CHROMIUM_ARGS } from "./scripts/chromium.mjs";
 
 export default defineConfig({
   testDir: "e2e",
