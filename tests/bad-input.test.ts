@@ -96,6 +96,13 @@ describe("bad input is refused with the right error and changes nothing", () => 
     expectRefused(await admin.get("/api/workflows/nope"), 404, "not_found");
   });
 
+  it("an unknown API path → 404 not_found in the one error shape (not an HTML page)", async () => {
+    const res = await admin.post("/api/no-such-endpoint", {});
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("not_found");
+    expect((await admin.get("/api/workflows/x/no-such")).body.error.code).toBe("not_found");
+  });
+
   it("resolving an unknown checkpoint → 404 not_found", async () => {
     expectRefused(await admin.post("/api/checkpoints/nope/resolve", { action: "approve" }), 404, "not_found");
   });
