@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { type Checkpoint, checkpoints, workflowEvents } from "@/db/schema";
+import { type Checkpoint, checkpoints } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import {
@@ -10,6 +10,7 @@ import {
   RunStatus,
   STATUS_FOR_ACTION,
 } from "@/lib/status";
+import { appendEvent } from "./audit";
 import type { CheckpointStep, WorkflowDefinition } from "./define";
 import { type Managers, type Outcome, settle } from "./progress";
 import { loadSnapshot, type RunSnapshot } from "./snapshot";
@@ -71,19 +72,15 @@ export class CheckpointManager {
         createdAt: now,
       })
       .run();
-    tx.insert(workflowEvents)
-      .values({
-        type: EventType.checkpointCreated,
-        runId: snap.id,
-        checkpointId: id,
-        toStatus: CheckpointStatus.pending,
-        actorType: actor.type,
-        actorId: actor.id,
-        actorName: actor.name,
-        data: JSON.stringify({ step: step.name, round: snap.round }),
-        createdAt: now,
-      })
-      .run();
+    appendEvent(tx, {
+      type: EventType.checkpointCreated,
+      runId: snap.id,
+      checkpointId: id,
+      toStatus: CheckpointStatus.pending,
+      actor: actor,
+      data: { step: step.name, round: snap.round },
+      at: now,
+    });
     this.statuses.transitionInTx(tx, {
       runId: snap.id,
       from: RunStatus.running,
@@ -130,20 +127,16 @@ export class CheckpointManager {
         .where(and(eq(checkpoints.id, cp.id), eq(checkpoints.status, CheckpointStatus.pending)))
         .run();
       if (claimed.changes !== 1) throw alreadyResolved(cp);
-      tx.insert(workflowEvents)
-        .values({
-          type: EventType.checkpointDecided,
-          runId: cp.runId,
-          checkpointId: cp.id,
-          fromStatus: CheckpointStatus.pending,
-          toStatus: status,
-          actorType: actor.type,
-          actorId: actor.id,
-          actorName: actor.name,
-          data: JSON.stringify({ action: decision.action, step: cp.stepName, round: cp.round, notes: decision.notes }),
-          createdAt: now,
-        })
-        .run();
+      appendEvent(tx, {
+        type: EventType.checkpointDecided,
+        runId: cp.runId,
+        checkpointId: cp.id,
+        fromStatus: CheckpointStatus.pending,
+        toStatus: status,
+        actor: actor,
+        data: { action: decision.action, step: cp.stepName, round: cp.round, notes: decision.notes },
+        at: now,
+      });
 
       const base = { runId: snap.id, from: RunStatus.awaitingCheckpoint, actor, expectPosition: cp.stepIndex };
       if (decision.action === Action.reject) {
@@ -199,19 +192,15 @@ export class CheckpointManager {
       .returning({ id: checkpoints.id })
       .all();
     for (const { id } of closed) {
-      tx.insert(workflowEvents)
-        .values({
-          type: EventType.checkpointClosed,
-          runId,
-          checkpointId: id,
-          fromStatus: CheckpointStatus.pending,
-          toStatus: CheckpointStatus.cancelled,
-          actorType: actor.type,
-          actorId: actor.id,
-          actorName: actor.name,
-          createdAt: now,
-        })
-        .run();
+      appendEvent(tx, {
+        type: EventType.checkpointClosed,
+        runId: runId,
+        checkpointId: id,
+        fromStatus: CheckpointStatus.pending,
+        toStatus: CheckpointStatus.cancelled,
+        actor: actor,
+        at: now,
+      });
     }
   }
 }

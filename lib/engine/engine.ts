@@ -2,11 +2,12 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type WorkflowRun, workflowEvents, workflowRuns } from "@/db/schema";
+import { type WorkflowRun, workflowRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType, SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import { RunStatus } from "@/lib/status";
+import { appendEvent } from "./audit";
 import { CheckpointManager, type Decision } from "./checkpoint-manager";
 import type { WorkflowDefinition } from "./define";
 import { type Managers, settle } from "./progress";
@@ -113,18 +114,14 @@ export class Engine {
         finishedAt: null,
       };
       tx.insert(workflowRuns).values(run).run();
-      tx.insert(workflowEvents)
-        .values({
-          type: EventType.runCreated,
-          runId: run.id,
-          toStatus: RunStatus.pending,
-          actorType: request.actor.type,
-          actorId: request.actor.id,
-          actorName: request.actor.name,
-          data: JSON.stringify({ workflow: def.id }),
-          createdAt: now,
-        })
-        .run();
+      appendEvent(tx, {
+        type: EventType.runCreated,
+        runId: run.id,
+        toStatus: RunStatus.pending,
+        actor: request.actor,
+        data: { workflow: def.id },
+        at: now,
+      });
       return { run, created: true };
     });
     if (result.created) {

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflowEvents, workflowRuns, workflowSteps } from "@/db/schema";
+import { workflowRuns, workflowSteps } from "@/db/schema";
 import { errorMessage, isAppError } from "@/lib/errors";
 import { EventType, SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import { RESUMABLE_RUN_STATUSES, RunStatus, StepStatus } from "@/lib/status";
+import { appendEvent } from "./audit";
 import { type AgentStep, idempotencyKey, type WorkflowDefinition, type WorkflowState } from "./define";
+import { prepared } from "./prepared";
 import { type Managers, type Outcome, settle } from "./progress";
 import { loadSnapshot, type RunSnapshot } from "./snapshot";
 import type { GroupCommit, Tx } from "./tx";
@@ -164,17 +166,24 @@ export class Runner {
     const now = Date.now();
     const state = { ...snap.state, ...result.output };
     return this.commits.run((tx) => {
-      const moved = tx
-        .update(workflowRuns)
-        .set({ state: JSON.stringify(state), position: snap.position + 1, feedback: null, updatedAt: now })
-        .where(
-          and(
-            eq(workflowRuns.id, snap.id),
-            eq(workflowRuns.status, RunStatus.running),
-            eq(workflowRuns.position, snap.position),
-          ),
-        )
-        .run();
+      const moved = prepared(tx, "advanceRun", (t) =>
+        t
+          .update(workflowRuns)
+          .set({
+            state: sql`${sql.placeholder("state")}`,
+            position: sql`${sql.placeholder("next")}`,
+            feedback: null,
+            updatedAt: sql`${sql.placeholder("now")}`,
+          })
+          .where(
+            and(
+              eq(workflowRuns.id, sql.placeholder("id")),
+              eq(workflowRuns.status, RunStatus.running),
+              eq(workflowRuns.position, sql.placeholder("position")),
+            ),
+          )
+          .prepare(),
+      ).run({ state: JSON.stringify(state), next: snap.position + 1, now, id: snap.id, position: snap.position });
       if (moved.changes !== 1) {
         // cancelled (or otherwise moved on) while the agent worked: its output is dropped
         this.log.info({ runId: snap.id, step: step.name }, "run changed during step; output discarded");
@@ -255,23 +264,19 @@ export class Runner {
         finishedAt,
       })
       .run();
-    tx.insert(workflowEvents)
-      .values({
-        type: status === StepStatus.completed ? EventType.stepCompleted : EventType.stepFailed,
-        runId: snap.id,
-        actorType: SYSTEM_ACTOR.type,
-        actorId: SYSTEM_ACTOR.id,
-        actorName: SYSTEM_ACTOR.name,
-        data: JSON.stringify({
-          step: step.name,
-          stepIndex: snap.position,
-          round: snap.round,
-          attempt,
-          error: result.error,
-        }),
-        createdAt: finishedAt,
-      })
-      .run();
+    appendEvent(tx, {
+      type: status === StepStatus.completed ? EventType.stepCompleted : EventType.stepFailed,
+      runId: snap.id,
+      actor: SYSTEM_ACTOR,
+      data: {
+        step: step.name,
+        stepIndex: snap.position,
+        round: snap.round,
+        attempt,
+        error: result.error,
+      },
+      at: finishedAt,
+    });
   }
 
   /** A bug or a database error escaped a drive: log it with the run id and fail the run rather than leave it hanging. */

@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { eq, sql } from "drizzle-orm";
 import { type WorkflowRun, workflowRuns } from "@/db/schema";
 import type { RunStatus } from "@/lib/status";
 import type { WorkflowState } from "./define";
+import { prepared } from "./prepared";
 import type { Tx } from "./tx";
 
 /** A run as the engine works on it: state parsed once, then kept in memory while the run moves. */
@@ -30,7 +30,13 @@ export function toSnapshot(row: WorkflowRun): RunSnapshot {
   };
 }
 
-export function loadSnapshot(db: Db | Tx, runId: string): RunSnapshot | undefined {
-  const row = db.select().from(workflowRuns).where(eq(workflowRuns.id, runId)).get();
+export function loadSnapshot(tx: Tx, runId: string): RunSnapshot | undefined {
+  const row = prepared(tx, "loadRun", (t) =>
+    t
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.id, sql.placeholder("id")))
+      .prepare(),
+  ).get({ id: runId });
   return row ? toSnapshot(row) : undefined;
 }

@@ -1,8 +1,10 @@
-import { and, eq } from "drizzle-orm";
-import { type WorkflowRun, workflowEvents, workflowRuns } from "@/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { type WorkflowRun, workflowRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import { canTransitionRun, type RunStatus } from "@/lib/status";
+import { appendEvent } from "./audit";
+import { prepared } from "./prepared";
 import type { GroupCommit, Tx } from "./tx";
 
 type RunPatch = Partial<Pick<WorkflowRun, "state" | "position" | "round" | "feedback" | "error" | "finishedAt">>;
@@ -51,29 +53,47 @@ export class WorkflowStatusManager {
       });
     }
     const now = Date.now();
-    const conditions = [eq(workflowRuns.id, t.runId), eq(workflowRuns.status, t.from)];
-    if (t.expectPosition !== undefined) conditions.push(eq(workflowRuns.position, t.expectPosition));
-    const updated = tx
-      .update(workflowRuns)
-      .set({ ...t.patch, status: t.to, updatedAt: now })
-      .where(and(...conditions))
-      .run();
+    const patch = t.patch ?? {};
+    const fields = Object.keys(patch).sort() as Array<keyof RunPatch>;
+    const guarded = t.expectPosition !== undefined;
+    // one prepared statement per shape of change (which fields, whether the position is guarded)
+    const statement = prepared(tx, `transition:${fields.join(",")}:${guarded}`, (db) =>
+      db
+        .update(workflowRuns)
+        .set({
+          ...Object.fromEntries(fields.map((f) => [f, sql`${sql.placeholder(f)}`])),
+          status: sql`${sql.placeholder("to")}`,
+          updatedAt: sql`${sql.placeholder("now")}`,
+        })
+        .where(
+          and(
+            eq(workflowRuns.id, sql.placeholder("runId")),
+            eq(workflowRuns.status, sql.placeholder("from")),
+            guarded ? eq(workflowRuns.position, sql.placeholder("expectPosition")) : undefined,
+          ),
+        )
+        .prepare(),
+    );
+    const updated = statement.run({
+      ...patch,
+      to: t.to,
+      now,
+      runId: t.runId,
+      from: t.from,
+      expectPosition: t.expectPosition,
+    });
     if (updated.changes !== 1) {
       throw new AppError("invalid_transition", `Run ${t.runId} is no longer ${t.from}`, { from: t.from, to: t.to });
     }
-    tx.insert(workflowEvents)
-      .values({
-        type: EventType.runStatus,
-        runId: t.runId,
-        fromStatus: t.from,
-        toStatus: t.to,
-        actorType: t.actor.type,
-        actorId: t.actor.id,
-        actorName: t.actor.name,
-        data: t.data ? JSON.stringify(t.data) : null,
-        createdAt: now,
-      })
-      .run();
+    appendEvent(tx, {
+      type: EventType.runStatus,
+      runId: t.runId,
+      fromStatus: t.from,
+      toStatus: t.to,
+      actor: t.actor,
+      data: t.data,
+      at: now,
+    });
     return { from: t.from, to: t.to };
   }
 }

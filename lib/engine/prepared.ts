@@ -1,0 +1,22 @@
+import type { Tx } from "./tx";
+
+const cache = new WeakMap<Tx, Map<string, unknown>>();
+
+/**
+ * A statement prepared once per connection. The hot path (a step, a decision)
+ * runs the same few statements thousands of times a second: building and
+ * preparing their SQL each time cost more than executing it.
+ */
+export function prepared<T>(tx: Tx, name: string, build: (tx: Tx) => T): T {
+  let statements = cache.get(tx);
+  if (!statements) {
+    statements = new Map();
+    cache.set(tx, statements);
+  }
+  let statement = statements.get(name) as T | undefined;
+  if (statement === undefined) {
+    statement = build(tx);
+    statements.set(name, statement);
+  }
+  return statement;
+}
