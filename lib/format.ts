@@ -15,7 +15,12 @@ export function timeAgo(iso: string, now: number): string {
   return `${Math.floor(elapsed / DAY)} d ago`;
 }
 
-const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+const clock = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
 const dateTime = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
   month: "short",

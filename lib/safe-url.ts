@@ -19,7 +19,7 @@ export function safeUrlTransform(url: string): string {
 
 /** The `next` query parameter after sign-in: a same-site path only, else "/". */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
   try {
     const base = "http://gatehouse.invalid";
     const url = new URL(next, base);

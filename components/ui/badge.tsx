@@ -12,11 +12,9 @@ export function Badge({ badge, className = "" }: { badge: { label: string; class
 /** A small neutral count pill (e.g. pending checkpoints in the nav). */
 export function CountPill({ count, label }: { count: string; label: string }) {
   return (
-    <span
-      className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-100 px-1.5 text-xs font-semibold text-amber-800"
-      aria-label={label}
-    >
-      {count}
+    <span className="ml-1.5 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-100 px-1.5 text-xs font-semibold text-amber-800">
+      <span aria-hidden="true">{count}</span>
+      <span className="sr-only">{label}</span>
     </span>
   );
 }

@@ -26,7 +26,12 @@ export async function apiFetch<T>(path: string, options: { method?: string; body
   const data = text ? safeJson(text) : null;
   if (!res.ok) {
     const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? "http_error", error?.message ?? `Request failed (${res.status})`, error?.details);
+    throw new ApiError(
+      res.status,
+      error?.code ?? "http_error",
+      error?.message ?? `Request failed (${res.status})`,
+      error?.details,
+    );
   }
   return data as T;
 }

@@ -39,8 +39,16 @@ describe("input schema form", () => {
   });
 
   it("maps server issues to fields", () => {
-    expect(issuesByField({ issues: [{ path: "topic", message: "Too short" }, { path: "x", message: "?" }] }, fields)).toEqual(
-      { topic: "Too short", "": "?" },
-    );
+    expect(
+      issuesByField(
+        {
+          issues: [
+            { path: "topic", message: "Too short" },
+            { path: "x", message: "?" },
+          ],
+        },
+        fields,
+      ),
+    ).toEqual({ topic: "Too short", "": "?" });
   });
 });

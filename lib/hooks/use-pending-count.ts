@@ -11,7 +11,11 @@ const COUNT_LIMIT = 100;
 /** How many checkpoints wait for a decision ("100+" past one page); kept live by socket invalidation. */
 export function usePendingCount(): string | undefined {
   const { data } = useQuery({
-    queryKey: queryKeys.checkpoints.list({ status: CheckpointStatus.pending, limit: String(COUNT_LIMIT), view: "count" }),
+    queryKey: queryKeys.checkpoints.list({
+      status: CheckpointStatus.pending,
+      limit: String(COUNT_LIMIT),
+      view: "count",
+    }),
     queryFn: () =>
       apiFetch<Page<CheckpointDto>>(`/api/checkpoints?status=${CheckpointStatus.pending}&limit=${COUNT_LIMIT}`),
   });

@@ -23,7 +23,8 @@ export class EventRelay {
     private readonly log: Logger,
   ) {
     this.lastSentId =
-      db.select({ id: workflowEvents.id }).from(workflowEvents).orderBy(desc(workflowEvents.id)).limit(1).get()?.id ?? 0;
+      db.select({ id: workflowEvents.id }).from(workflowEvents).orderBy(desc(workflowEvents.id)).limit(1).get()?.id ??
+      0;
   }
 
   get lastId(): number {

@@ -21,7 +21,9 @@ const CHECKPOINT_EVENTS: readonly string[] = [
 ];
 
 function expectedOrigin(req: IncomingMessage): string {
-  const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
+  const proto = String(req.headers["x-forwarded-proto"] ?? "http")
+    .split(",")[0]
+    .trim();
   const host = req.headers["x-forwarded-host"] ?? req.headers.host;
   return `${proto}://${host}`;
 }
