@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import { loadEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { attachRealtime } from "@/lib/realtime/socket-server";
 import type { EventRelay } from "@/lib/realtime/relay";
+import { attachRealtime } from "@/lib/realtime/socket-server";
 import { boot } from "@/lib/server/boot";
 
 /** One Node process: Next.js and Socket.IO on the same port, the engine beside them. */
