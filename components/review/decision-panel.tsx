@@ -112,7 +112,7 @@ export function DecisionPanel({
             disabled={locked}
             rows={Math.min(24, Math.max(8, lines + 1))}
             spellCheck={checkpoint.contentType !== "json"}
-            className={`${inputClass} font-mono leading-relaxed`}
+            className={`${inputClass} max-h-[70vh] min-h-48 flex-1 font-mono leading-relaxed field-sizing-content`}
             aria-describedby={`${id}-editor-hint`}
           />
           <div id={`${id}-editor-hint`} className="mt-1 flex flex-wrap justify-between gap-2 text-xs text-slate-500">
@@ -128,7 +128,7 @@ export function DecisionPanel({
 
       {diff}
 
-      <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs lg:sticky lg:bottom-2 lg:z-10 lg:shadow-md">
+      <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs">
         <label htmlFor={`${id}-notes`} className="mb-1 block text-sm font-medium text-slate-700">
           Notes
         </label>

@@ -9,7 +9,7 @@ import { CHECKPOINT_STATUS_BADGE } from "@/lib/status";
 export function RunCheckpoints({ checkpoints }: { checkpoints: CheckpointDto[] }) {
   if (checkpoints.length === 0) return <p className="text-sm text-slate-500">No checkpoint reached yet.</p>;
   return (
-    <ul className="divide-y divide-slate-100">
+    <ul className="divide-y divide-slate-100 text-sm">
       {checkpoints.map((cp) => (
         <li key={cp.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 first:pt-0 last:pb-0">
           <span className="font-medium text-slate-900">{cp.step}</span>

@@ -53,7 +53,8 @@ function EventRow({ event }: { event: EventDto }) {
         {step ? <span className="text-xs text-slate-500">{step}</span> : null}
         {event.fromStatus || event.toStatus ? (
           <span className="text-xs text-slate-600">
-            {eventStatusLabel(event.type, event.fromStatus)} → {eventStatusLabel(event.type, event.toStatus)}
+            {event.fromStatus ? `${eventStatusLabel(event.type, event.fromStatus)} → ` : "→ "}
+            {eventStatusLabel(event.type, event.toStatus)}
           </span>
         ) : null}
         <span className="text-xs text-slate-500">by {event.actor.name}</span>
@@ -68,7 +69,7 @@ export function RunTimeline({ steps, events }: { steps: StepDto[]; events: Event
   const entries = mergeTimeline(steps, events);
   if (entries.length === 0) return <p className="text-sm text-slate-500">Nothing has happened yet.</p>;
   return (
-    <ol className="space-y-3">
+    <ol className="space-y-3 text-sm">
       {entries.map((entry) => {
         const iso = entry.kind === "step" ? entry.step.finishedAt : entry.event.createdAt;
         return (
