@@ -6,7 +6,20 @@ import { Card } from "@/components/ui/card";
 
 /** Line changes of `edited` against `original` (none when identical). */
 export function useLineDiff(original: string, edited: string): Change[] {
-  return useMemo(() => (edited === original ? [] : diffLines(original, edited)), [original, edited]);
+  return useMemo(
+    () => (edited === original ? [] : diffLines(original, edited, { ignoreNewlineAtEof: true })),
+    [original, edited],
+  );
+}
+
+/** One block per line, each with its +, − or blank gutter marker. */
+function Lines({ lines, marker }: { lines: string[]; marker: string }) {
+  return lines.map((line, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: lines of an immutable chunk, in order
+    <span key={i} className={`block min-h-[1lh] ${marker} before:select-none before:text-slate-400`}>
+      {line}
+    </span>
+  ));
 }
 
 /** Additions in <ins>, removals in <del>, or "No changes". */
@@ -18,24 +31,24 @@ export function DiffLines({ changes, className = "" }: { changes: Change[]; clas
     >
       {changes.map((change, i) => {
         const key = `${i}-${change.added ? "a" : change.removed ? "r" : "s"}`;
-        const text = change.value.replace(/\n$/, "");
+        const lines = change.value.replace(/\n$/, "").split("\n");
         if (change.added) {
           return (
-            <ins key={key} className="block bg-emerald-50 text-emerald-900 no-underline before:content-['+_']">
-              {text}
+            <ins key={key} className="block bg-emerald-50 text-emerald-900 no-underline">
+              <Lines lines={lines} marker="before:content-['+_']" />
             </ins>
           );
         }
         if (change.removed) {
           return (
-            <del key={key} className="block bg-red-50 text-red-800 before:content-['−_']">
-              {text}
+            <del key={key} className="block bg-red-50 text-red-800">
+              <Lines lines={lines} marker="before:content-['−_']" />
             </del>
           );
         }
         return (
-          <span key={key} className="block text-slate-500 before:content-['__']">
-            {text}
+          <span key={key} className="block text-slate-500">
+            <Lines lines={lines} marker="before:content-['__']" />
           </span>
         );
       })}
