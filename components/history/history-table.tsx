@@ -47,7 +47,7 @@ export function HistoryTable({ items }: { items: CheckpointDto[] }) {
   const workflowName = useWorkflowName();
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table aria-label="Checkpoint history" className="w-full text-left text-sm">
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
           <tr>
@@ -78,7 +78,7 @@ export function HistoryTable({ items }: { items: CheckpointDto[] }) {
           {items.map((cp) => (
             <Fragment key={cp.id}>
               <tr className="align-top hover:bg-slate-50">
-                <td className="whitespace-nowrap px-3 py-2 text-slate-600">{formatDateTime(cp.createdAt)}</td>
+                <td className="px-3 py-2 text-slate-600 sm:whitespace-nowrap">{formatDateTime(cp.createdAt)}</td>
                 <td className="px-3 py-2">
                   <span className="font-medium text-slate-900">{cp.step}</span>
                   {cp.round > 0 ? <span className="ml-1 text-xs text-slate-500">round {cp.round}</span> : null}

@@ -20,7 +20,7 @@ export function Card({
 }) {
   return (
     <Tag
-      className={`min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}
+      className={`relative min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}
       aria-labelledby={title && titleId ? titleId : undefined}
       {...rest}
     >
