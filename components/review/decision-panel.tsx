@@ -89,7 +89,12 @@ export function DecisionPanel({
           <p className="font-medium">
             {pending ? "Someone else already decided this checkpoint" : decidedText(checkpoint)}
           </p>
-          <p className="mt-0.5 text-amber-800">This checkpoint is closed; your edits were not sent.</p>
+          {checkpoint.notes ? (
+            <p className="mt-0.5 whitespace-pre-wrap break-words text-amber-900">Notes: {checkpoint.notes}</p>
+          ) : null}
+          <p className="mt-0.5 text-amber-800">
+            This checkpoint is closed{changed && edited !== checkpoint.editedContent ? "; your edits were not sent" : ""}.
+          </p>
         </div>
       ) : null}
       {succeeded ? (

@@ -73,7 +73,11 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
     () => (checkpoint.contentType === "json" ? prettyJson(checkpoint.content) : checkpoint.content),
     [checkpoint.content, checkpoint.contentType],
   );
-  const [edited, setEdited] = useState(original);
+  // a checkpoint decided with edits opens on the edited version, so the diff shows what changed
+  const [edited, setEdited] = useState(() => {
+    if (checkpoint.status === CheckpointStatus.pending || checkpoint.editedContent === null) return original;
+    return checkpoint.contentType === "json" ? prettyJson(checkpoint.editedContent) : checkpoint.editedContent;
+  });
   const [helpOpen, setHelpOpen] = useState(false);
   const panel = useRef<DecisionPanelHandle>(null);
 
