@@ -43,6 +43,11 @@ test("a reviewer gets 'Admins only' and no History link; the admin gets both", a
   await expect(page.getByRole("table")).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Checkpoint history" })).toHaveCount(0);
 
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/login");
+  await page.goto("/review");
+  await expect(page).toHaveURL((url) => url.pathname === "/login");
+
   const adminContext = await browser.newContext({ baseURL });
   try {
     const admin = await adminContext.newPage();
