@@ -93,7 +93,9 @@ export function DecisionPanel({
             <p className="mt-0.5 whitespace-pre-wrap break-words text-amber-900">Notes: {checkpoint.notes}</p>
           ) : null}
           <p className="mt-0.5 text-amber-800">
-            This checkpoint is closed{changed && edited !== checkpoint.editedContent ? "; your edits were not sent" : ""}.
+            {changed && edited !== checkpoint.editedContent
+              ? "This checkpoint is closed; your edits were not sent."
+              : "This checkpoint is closed."}
           </p>
         </div>
       ) : null}
