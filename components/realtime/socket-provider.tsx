@@ -51,7 +51,9 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
   );
 
   useEffect(() => {
-    const s = io({ withCredentials: true });
+    // WebSocket only: browsers send no Origin on same-origin GETs, so the long-polling
+    // handshake would be refused by the server's Origin check; the WebSocket upgrade always carries it
+    const s = io({ withCredentials: true, transports: ["websocket"] });
     setSocket(s);
 
     const catchUp = async (serverLastId: number) => {

@@ -1,0 +1,125 @@
+"use client";
+
+import { useId } from "react";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import type { WorkflowDefinitionDto } from "@/lib/api/definitions";
+import { CHECKPOINT_STATUS_BADGE, CHECKPOINT_STATUSES } from "@/lib/status";
+
+export type HistoryFilters = {
+  status: string;
+  workflow: string;
+  step: string;
+  reviewer: string;
+  q: string;
+  from: string;
+  to: string;
+};
+
+export const EMPTY_FILTERS: HistoryFilters = {
+  status: "",
+  workflow: "",
+  step: "",
+  reviewer: "",
+  q: "",
+  from: "",
+  to: "",
+};
+
+function Labelled({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+export function HistoryFiltersBar({
+  filters,
+  onChange,
+  definitions,
+}: {
+  filters: HistoryFilters;
+  onChange: (next: HistoryFilters) => void;
+  definitions: WorkflowDefinitionDto[];
+}) {
+  const id = useId();
+  const set = (key: keyof HistoryFilters) => (e: { target: { value: string } }) =>
+    onChange({ ...filters, [key]: e.target.value, ...(key === "workflow" ? { step: "" } : {}) });
+  const steps = [
+    ...new Set(
+      definitions
+        .filter((d) => !filters.workflow || d.id === filters.workflow)
+        .flatMap((d) => d.steps.filter((s) => s.kind === "checkpoint").map((s) => s.name)),
+    ),
+  ];
+  const active = Object.values(filters).some(Boolean);
+
+  return (
+    <div className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-8">
+      <Labelled id={`${id}-q`} label="Search">
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={filters.q}
+          onChange={set("q")}
+          placeholder="Content, notes, step"
+          className={inputClass}
+        />
+      </Labelled>
+      <Labelled id={`${id}-status`} label="Status">
+        <select id={`${id}-status`} value={filters.status} onChange={set("status")} className={inputClass}>
+          <option value="">All</option>
+          {CHECKPOINT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {CHECKPOINT_STATUS_BADGE[s].label}
+            </option>
+          ))}
+        </select>
+      </Labelled>
+      <Labelled id={`${id}-workflow`} label="Workflow">
+        <select id={`${id}-workflow`} value={filters.workflow} onChange={set("workflow")} className={inputClass}>
+          <option value="">All</option>
+          {definitions.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+      </Labelled>
+      <Labelled id={`${id}-step`} label="Step">
+        <select id={`${id}-step`} value={filters.step} onChange={set("step")} className={inputClass}>
+          <option value="">All</option>
+          {steps.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </Labelled>
+      <Labelled id={`${id}-reviewer`} label="Reviewer">
+        <input
+          id={`${id}-reviewer`}
+          value={filters.reviewer}
+          onChange={set("reviewer")}
+          placeholder="Name"
+          className={inputClass}
+        />
+      </Labelled>
+      <Labelled id={`${id}-from`} label="From">
+        <input id={`${id}-from`} type="date" value={filters.from} onChange={set("from")} className={inputClass} />
+      </Labelled>
+      <Labelled id={`${id}-to`} label="To">
+        <input id={`${id}-to`} type="date" value={filters.to} onChange={set("to")} className={inputClass} />
+      </Labelled>
+      <div className="flex items-end">
+        <Button size="sm" variant="ghost" disabled={!active} onClick={() => onChange(EMPTY_FILTERS)} className="h-9">
+          Clear filters
+        </Button>
+      </div>
+    </div>
+  );
+}

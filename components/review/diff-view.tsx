@@ -1,0 +1,81 @@
+"use client";
+
+import { type Change, diffLines } from "diff";
+import { useDeferredValue, useMemo } from "react";
+import { Card } from "@/components/ui/card";
+
+/** Line changes of `edited` against `original` (none when identical). */
+export function useLineDiff(original: string, edited: string): Change[] {
+  return useMemo(
+    () => (edited === original ? [] : diffLines(original, edited, { ignoreNewlineAtEof: true })),
+    [original, edited],
+  );
+}
+
+/** One block per line, each with its +, − or blank gutter marker. */
+function Lines({ lines, marker }: { lines: string[]; marker: string }) {
+  return lines.map((line, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: lines of an immutable chunk, in order
+    <span key={i} className={`block min-h-[1lh] ${marker} before:select-none before:text-slate-400`}>
+      {line}
+    </span>
+  ));
+}
+
+/** Additions in <ins>, removals in <del>, or "No changes". */
+export function DiffLines({ changes, className = "" }: { changes: Change[]; className?: string }) {
+  if (!changes.some((c) => c.added || c.removed)) return <p className="text-sm text-slate-500">No changes</p>;
+  return (
+    <pre
+      className={`overflow-auto whitespace-pre-wrap break-words font-mono text-xs leading-relaxed text-slate-700 ${className}`}
+    >
+      {changes.map((change, i) => {
+        const key = `${i}-${change.added ? "a" : change.removed ? "r" : "s"}`;
+        const lines = change.value.replace(/\n$/, "").split("\n");
+        if (change.added) {
+          return (
+            <ins key={key} className="block bg-emerald-50 text-emerald-900 no-underline">
+              <Lines lines={lines} marker="before:content-['+_']" />
+            </ins>
+          );
+        }
+        if (change.removed) {
+          return (
+            <del key={key} className="block bg-red-50 text-red-800">
+              <Lines lines={lines} marker="before:content-['−_']" />
+            </del>
+          );
+        }
+        return (
+          <span key={key} className="block text-slate-500">
+            <Lines lines={lines} marker="before:content-['__']" />
+          </span>
+        );
+      })}
+    </pre>
+  );
+}
+
+/** Live diff of the edit against the original (region "Diff"). */
+export function DiffView({ original, edited }: { original: string; edited: string }) {
+  // typing stays responsive on long outputs: the diff follows a step behind
+  const deferred = useDeferredValue(edited);
+  const changes = useLineDiff(original, deferred);
+  const added = changes.filter((c) => c.added).reduce((n, c) => n + c.count, 0);
+  const removed = changes.filter((c) => c.removed).reduce((n, c) => n + c.count, 0);
+  return (
+    <Card
+      title="Diff"
+      titleId="diff-title"
+      actions={
+        added + removed === 0 ? null : (
+          <span className="text-xs text-slate-500">
+            <span className="text-emerald-700">+{added}</span> <span className="text-red-700">−{removed}</span> lines
+          </span>
+        )
+      }
+    >
+      <DiffLines changes={changes} className="max-h-[50vh]" />
+    </Card>
+  );
+}

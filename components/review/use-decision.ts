@@ -1,0 +1,83 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { errorText } from "@/components/ui/states";
+import { useToast } from "@/components/ui/toast";
+import { ApiError, apiFetch } from "@/lib/api/client";
+import type { CheckpointDto, RunDto } from "@/lib/api/dto";
+import { queryKeys } from "@/lib/api/query-keys";
+import { type ResolveBody, resolveBody } from "@/lib/api/schemas";
+import { fetchNextPending } from "@/lib/hooks/use-pending-queue";
+import type { CheckpointAction } from "@/lib/status";
+
+const DONE_TOAST: Record<CheckpointAction, string> = {
+  approve: "Approved",
+  edit: "Edits saved and approved",
+  reject: "Rejected",
+};
+
+/**
+ * POST /api/checkpoints/:id/resolve, then on to the next pending checkpoint.
+ * A 409 checkpoint_already_resolved marks the screen as decided elsewhere and
+ * refetches the checkpoint so the page can say by whom.
+ */
+export function useDecision(checkpointId: string) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const { toast } = useToast();
+  const [conflict, setConflict] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const detailKey = queryKeys.checkpoints.detail(checkpointId);
+
+  const mutation = useMutation({
+    mutationFn: (body: ResolveBody) =>
+      apiFetch<{ checkpoint: CheckpointDto; run: RunDto }>(
+        `/api/checkpoints/${encodeURIComponent(checkpointId)}/resolve`,
+        { method: "POST", body },
+      ),
+    onSuccess: async (data, body) => {
+      queryClient.setQueryData(detailKey, { checkpoint: data.checkpoint });
+      queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.all, refetchType: "none" });
+      toast(DONE_TOAST[body.action]);
+      let next: CheckpointDto | undefined;
+      try {
+        next = await fetchNextPending(checkpointId);
+      } catch {
+        next = undefined;
+      }
+      router.push(next ? `/review/${next.id}` : "/review");
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && err.code === "checkpoint_already_resolved") {
+        setConflict(true);
+        setError(null);
+        queryClient.invalidateQueries({ queryKey: detailKey });
+        queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.all });
+      } else setError(errorText(err));
+    },
+  });
+
+  /** Validates with the shared zod schema, then sends. */
+  function decide(body: ResolveBody): boolean {
+    const parsed = resolveBody.safeParse(body);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? "This decision cannot be sent");
+      return false;
+    }
+    setError(null);
+    mutation.mutate(parsed.data);
+    return true;
+  }
+
+  return {
+    decide,
+    conflict,
+    error,
+    setError,
+    busy: mutation.isPending,
+    succeeded: mutation.isSuccess,
+    action: mutation.variables?.action,
+  };
+}

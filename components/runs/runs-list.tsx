@@ -1,0 +1,158 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useId, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import { Spinner } from "@/components/ui/spinner";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+import { TimeAgo } from "@/components/ui/time-ago";
+import { apiFetch } from "@/lib/api/client";
+import type { Page, RunDto } from "@/lib/api/dto";
+import { queryKeys } from "@/lib/api/query-keys";
+import { shortId } from "@/lib/format";
+import { useWorkflowDefinitions, useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
+import { RUN_STATUS_BADGE, RUN_STATUSES } from "@/lib/status";
+
+const PAGE_SIZE = 25;
+
+function runsUrl(filters: { status: string; workflow: string }, cursor?: string) {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filters.status) params.set("status", filters.status);
+  if (filters.workflow) params.set("workflow", filters.workflow);
+  if (cursor) params.set("cursor", cursor);
+  return `/api/workflows?${params}`;
+}
+
+/** The live list of runs, newest first, with filters and keyset "Load more". */
+export function RunsList() {
+  const id = useId();
+  const [filters, setFilters] = useState({ status: "", workflow: "" });
+  const definitions = useWorkflowDefinitions();
+  const workflowName = useWorkflowName();
+  const runs = useInfiniteQuery({
+    queryKey: queryKeys.runs.list({ ...filters, view: "table" }),
+    queryFn: ({ pageParam }) => apiFetch<Page<RunDto>>(runsUrl(filters, pageParam)),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const filtered = filters.status !== "" || filters.workflow !== "";
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="min-w-40 flex-1 sm:flex-none">
+          <label htmlFor={`${id}-status`} className="mb-1 block text-xs font-medium text-slate-600">
+            Status
+          </label>
+          <select
+            id={`${id}-status`}
+            value={filters.status}
+            onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}
+            className={inputClass}
+          >
+            <option value="">All statuses</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {RUN_STATUS_BADGE[s].label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="min-w-40 flex-1 sm:flex-none">
+          <label htmlFor={`${id}-workflow`} className="mb-1 block text-xs font-medium text-slate-600">
+            Workflow
+          </label>
+          <select
+            id={`${id}-workflow`}
+            value={filters.workflow}
+            onChange={(e) => setFilters((f) => ({ ...f, workflow: e.target.value }))}
+            className={inputClass}
+          >
+            <option value="">All workflows</option>
+            {definitions.data?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        {runs.isFetching && !runs.isPending ? <Spinner label="Updating…" className="pb-2" /> : null}
+      </div>
+
+      {runs.isPending ? (
+        <Spinner label="Loading runs…" className="py-6" />
+      ) : runs.isError && items.length === 0 ? (
+        <ErrorState error={runs.error} title="Could not load runs" onRetry={() => runs.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState title={filtered ? "No runs match these filters" : "No runs yet"}>
+          {filtered ? "Try another status or workflow." : "Start one with the form."}
+        </EmptyState>
+      ) : (
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table aria-label="Runs" className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-3 py-2">
+                  Workflow
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Run
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="hidden px-3 py-2 md:table-cell">
+                  Created by
+                </th>
+                <th scope="col" className="hidden px-3 py-2 sm:table-cell">
+                  Created
+                </th>
+                <th scope="col" className="hidden px-3 py-2 md:table-cell">
+                  Updated
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {items.map((run) => (
+                <tr key={run.id} className="hover:bg-slate-50">
+                  <td className="px-3 py-2 text-slate-900">{workflowName(run.workflow)}</td>
+                  <td className="px-3 py-2">
+                    <Link
+                      href={`/runs/${run.id}`}
+                      className="font-mono text-xs text-blue-700 underline-offset-2 hover:underline"
+                      aria-label={`Run ${shortId(run.id)}`}
+                    >
+                      {shortId(run.id)}
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2">
+                    <Badge badge={RUN_STATUS_BADGE[run.status]} />
+                  </td>
+                  <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{run.createdBy}</td>
+                  <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">
+                    <TimeAgo date={run.createdAt} />
+                  </td>
+                  <td className="hidden px-3 py-2 text-slate-600 md:table-cell">
+                    <TimeAgo date={run.updatedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {runs.hasNextPage ? (
+        <div className="flex justify-center">
+          <Button onClick={() => runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+            {runs.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api/client";
+import type { CheckpointDto, Page } from "@/lib/api/dto";
+import { queryKeys } from "@/lib/api/query-keys";
+import { CheckpointStatus } from "@/lib/status";
+
+export const QUEUE_PAGE_SIZE = 50;
+
+function queueUrl(cursor?: string): string {
+  const params = new URLSearchParams({
+    status: CheckpointStatus.pending,
+    order: "oldest",
+    limit: String(QUEUE_PAGE_SIZE),
+  });
+  if (cursor) params.set("cursor", cursor);
+  return `/api/checkpoints?${params}`;
+}
+
+/** Pending checkpoints, oldest first (the review queue); socket events keep it fresh. */
+export function usePendingQueue() {
+  return useInfiniteQuery({
+    queryKey: queryKeys.checkpoints.list({
+      status: CheckpointStatus.pending,
+      order: "oldest",
+      limit: String(QUEUE_PAGE_SIZE),
+      view: "queue",
+    }),
+    queryFn: ({ pageParam }) => apiFetch<Page<CheckpointDto>>(queueUrl(pageParam)),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** The oldest pending checkpoint other than `exceptId` (fresh from the server, not the cache). */
+export async function fetchNextPending(exceptId: string): Promise<CheckpointDto | undefined> {
+  const page = await apiFetch<Page<CheckpointDto>>(
+    `/api/checkpoints?status=${CheckpointStatus.pending}&order=oldest&limit=2`,
+  );
+  return page.items.find((c) => c.id !== exceptId);
+}
