@@ -2,10 +2,14 @@ import { apiAs, startContentRun } from "./support/api";
 import { ADMIN_USER, expect, REVIEWER_A, signIn, test } from "./support/fixtures";
 import { nav } from "./support/pages";
 
-test("signed out, a page sends you to sign in", async ({ page }) => {
+test("signed out, a page sends you to sign in, and back to that page after", async ({ page }) => {
   await page.goto("/review");
-  await expect(page).toHaveURL((url) => url.pathname === "/login");
+  await expect(page).toHaveURL((url) => url.pathname === "/login" && url.searchParams.get("next") === "/review");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Email").fill(REVIEWER_A.email);
+  await page.getByLabel("Password").fill(REVIEWER_A.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/review");
 });
 
 test("a wrong password is reported; after sign-in only a same-site next path is followed", async ({ page }) => {

@@ -3,8 +3,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens, sessions, type User, users } from "@/db/schema";
+import { SESSION_COOKIE as COOKIE } from "./cookie";
 
-export const SESSION_COOKIE = "gatehouse_session";
+export { SESSION_COOKIE } from "./cookie";
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const TOKEN_PREFIX = "gh_";
 
@@ -58,7 +59,7 @@ export function apiTokenFor(db: Db, token: string): { id: string; name: string }
 }
 
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  const parts = [`${SESSION_COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
+  const parts = [`${COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
   if (secure) parts.push("Secure");
   return parts.join("; ");
 }
