@@ -5,6 +5,7 @@ import { Fragment, useState } from "react";
 import { DiffLines, useLineDiff } from "@/components/review/diff-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { type Column, Table } from "@/components/ui/table";
 import type { CheckpointDto } from "@/lib/api/dto";
 import { formatDateTime, prettyJson, shortId } from "@/lib/format";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
@@ -43,85 +44,66 @@ function Detail({ checkpoint }: { checkpoint: CheckpointDto }) {
   );
 }
 
+const HISTORY_COLUMNS: Column[] = [
+  { label: "Created" },
+  { label: "Step" },
+  { label: "Workflow", className: "hidden md:table-cell" },
+  { label: "Status" },
+  { label: "Reviewer", className: "hidden sm:table-cell" },
+  { label: "Decided", className: "hidden lg:table-cell" },
+  { label: "Links", srOnly: true },
+];
+
 export function HistoryTable({ items }: { items: CheckpointDto[] }) {
   const workflowName = useWorkflowName();
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table aria-label="Checkpoint history" className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              Created
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Step
-            </th>
-            <th scope="col" className="hidden px-3 py-2 md:table-cell">
-              Workflow
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Status
-            </th>
-            <th scope="col" className="hidden px-3 py-2 sm:table-cell">
-              Reviewer
-            </th>
-            <th scope="col" className="hidden px-3 py-2 lg:table-cell">
-              Decided
-            </th>
-            <th scope="col" className="px-3 py-2">
-              <span className="sr-only">Links</span>
-            </th>
+    <Table label="Checkpoint history" columns={HISTORY_COLUMNS}>
+      {items.map((cp) => (
+        <Fragment key={cp.id}>
+          <tr className="align-top hover:bg-slate-50">
+            <td className="px-3 py-2 text-slate-600 sm:whitespace-nowrap">{formatDateTime(cp.createdAt)}</td>
+            <td className="px-3 py-2">
+              <span className="font-medium text-slate-900">{cp.step}</span>
+              {cp.round > 0 ? <span className="ml-1 text-xs text-slate-500">round {cp.round}</span> : null}
+            </td>
+            <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{workflowName(cp.workflow)}</td>
+            <td className="px-3 py-2">
+              <Badge badge={CHECKPOINT_STATUS_BADGE[cp.status]} />
+            </td>
+            <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">{cp.reviewer?.name ?? "—"}</td>
+            <td className="hidden whitespace-nowrap px-3 py-2 text-slate-600 lg:table-cell">
+              {cp.resolvedAt ? formatDateTime(cp.resolvedAt) : "—"}
+            </td>
+            <td className="px-3 py-2">
+              <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm">
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-expanded={open === cp.id}
+                  onClick={() => setOpen(open === cp.id ? null : cp.id)}
+                >
+                  {open === cp.id ? "Hide" : "Details"}
+                  <span className="sr-only"> {`${cp.step} ${shortId(cp.id)}`}</span>
+                </Button>
+                <Link href={`/review/${cp.id}`} className="text-blue-700 hover:underline">
+                  Review<span className="sr-only"> {`${cp.step} ${shortId(cp.id)}`}</span>
+                </Link>
+                <Link href={`/runs/${cp.runId}`} className="text-blue-700 hover:underline">
+                  Run<span className="sr-only"> {shortId(cp.runId)}</span>
+                </Link>
+              </div>
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {items.map((cp) => (
-            <Fragment key={cp.id}>
-              <tr className="align-top hover:bg-slate-50">
-                <td className="px-3 py-2 text-slate-600 sm:whitespace-nowrap">{formatDateTime(cp.createdAt)}</td>
-                <td className="px-3 py-2">
-                  <span className="font-medium text-slate-900">{cp.step}</span>
-                  {cp.round > 0 ? <span className="ml-1 text-xs text-slate-500">round {cp.round}</span> : null}
-                </td>
-                <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{workflowName(cp.workflow)}</td>
-                <td className="px-3 py-2">
-                  <Badge badge={CHECKPOINT_STATUS_BADGE[cp.status]} />
-                </td>
-                <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">{cp.reviewer?.name ?? "—"}</td>
-                <td className="hidden whitespace-nowrap px-3 py-2 text-slate-600 lg:table-cell">
-                  {cp.resolvedAt ? formatDateTime(cp.resolvedAt) : "—"}
-                </td>
-                <td className="px-3 py-2">
-                  <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      aria-expanded={open === cp.id}
-                      onClick={() => setOpen(open === cp.id ? null : cp.id)}
-                    >
-                      {open === cp.id ? "Hide" : "Details"}
-                      <span className="sr-only"> {`${cp.step} ${shortId(cp.id)}`}</span>
-                    </Button>
-                    <Link href={`/review/${cp.id}`} className="text-blue-700 hover:underline">
-                      Review<span className="sr-only"> {`${cp.step} ${shortId(cp.id)}`}</span>
-                    </Link>
-                    <Link href={`/runs/${cp.runId}`} className="text-blue-700 hover:underline">
-                      Run<span className="sr-only"> {shortId(cp.runId)}</span>
-                    </Link>
-                  </div>
-                </td>
-              </tr>
-              {open === cp.id ? (
-                <tr className="bg-slate-50">
-                  <td colSpan={7} className="px-3 py-2">
-                    <Detail checkpoint={cp} />
-                  </td>
-                </tr>
-              ) : null}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          {open === cp.id ? (
+            <tr className="bg-slate-50">
+              <td colSpan={7} className="px-3 py-2">
+                <Detail checkpoint={cp} />
+              </td>
+            </tr>
+          ) : null}
+        </Fragment>
+      ))}
+    </Table>
   );
 }

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
+import { type Column, Table } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { apiFetch } from "@/lib/api/client";
 import type { Page, RunDto } from "@/lib/api/dto";
@@ -17,6 +18,15 @@ import { useWorkflowDefinitions, useWorkflowName } from "@/lib/hooks/use-workflo
 import { RUN_STATUS_BADGE, RUN_STATUSES } from "@/lib/status";
 
 const PAGE_SIZE = 25;
+
+const RUN_COLUMNS: Column[] = [
+  { label: "Workflow" },
+  { label: "Run" },
+  { label: "Status" },
+  { label: "Created by", className: "hidden md:table-cell" },
+  { label: "Created", className: "hidden sm:table-cell" },
+  { label: "Updated", className: "hidden md:table-cell" },
+];
 
 function runsUrl(filters: { status: string; workflow: string }, cursor?: string) {
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
@@ -92,58 +102,32 @@ export function RunsList() {
           {filtered ? "Try another status or workflow." : "Start one with the form."}
         </EmptyState>
       ) : (
-        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table aria-label="Runs" className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Workflow
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Run
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-                <th scope="col" className="hidden px-3 py-2 md:table-cell">
-                  Created by
-                </th>
-                <th scope="col" className="hidden px-3 py-2 sm:table-cell">
-                  Created
-                </th>
-                <th scope="col" className="hidden px-3 py-2 md:table-cell">
-                  Updated
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {items.map((run) => (
-                <tr key={run.id} className="hover:bg-slate-50">
-                  <td className="px-3 py-2 text-slate-900">{workflowName(run.workflow)}</td>
-                  <td className="px-3 py-2">
-                    <Link
-                      href={`/runs/${run.id}`}
-                      className="font-mono text-xs text-blue-700 underline-offset-2 hover:underline"
-                      aria-label={`Run ${shortId(run.id)}`}
-                    >
-                      {shortId(run.id)}
-                    </Link>
-                  </td>
-                  <td className="px-3 py-2">
-                    <Badge badge={RUN_STATUS_BADGE[run.status]} />
-                  </td>
-                  <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{run.createdBy}</td>
-                  <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">
-                    <TimeAgo date={run.createdAt} />
-                  </td>
-                  <td className="hidden px-3 py-2 text-slate-600 md:table-cell">
-                    <TimeAgo date={run.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Runs" columns={RUN_COLUMNS}>
+          {items.map((run) => (
+            <tr key={run.id} className="hover:bg-slate-50">
+              <td className="px-3 py-2 text-slate-900">{workflowName(run.workflow)}</td>
+              <td className="px-3 py-2">
+                <Link
+                  href={`/runs/${run.id}`}
+                  className="font-mono text-xs text-blue-700 underline-offset-2 hover:underline"
+                  aria-label={`Run ${shortId(run.id)}`}
+                >
+                  {shortId(run.id)}
+                </Link>
+              </td>
+              <td className="px-3 py-2">
+                <Badge badge={RUN_STATUS_BADGE[run.status]} />
+              </td>
+              <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{run.createdBy}</td>
+              <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">
+                <TimeAgo date={run.createdAt} />
+              </td>
+              <td className="hidden px-3 py-2 text-slate-600 md:table-cell">
+                <TimeAgo date={run.updatedAt} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
 
       {runs.hasNextPage ? (
