@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import pino from "pino";
@@ -71,6 +72,7 @@ const deciding = new Set<string>();
 
 function review() {
   reviewScheduled = false;
+  if (completed === totalRuns) return;
   for (const cp of pendingQuery.all()) {
     if (deciding.has(cp.id)) continue;
     deciding.add(cp.id);
@@ -86,11 +88,13 @@ function review() {
   }
 }
 
+const elu0 = performance.eventLoopUtilization();
 const t0 = performance.now();
 for (let i = 0; i < Math.min(concurrency, totalRuns); i++) void startOne();
 await done;
 const seconds = (performance.now() - t0) / 1000;
-await engine.idle();
+const eventLoopUtilization = Number(performance.eventLoopUtilization(elu0).utilization.toFixed(2));
+await engine.stop();
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]);
 
@@ -107,6 +111,7 @@ const result = {
   // units of work per run (each atomic on its own) and the transactions they were group-committed in
   unitsPerRun: 8,
   writeTransactionsPerRun: Number((engine.stats().commits / totalRuns).toFixed(2)),
+  eventLoopUtilization,
   runLatencyMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99) },
   engineAfter: engine.stats(),
   node: process.version,
