@@ -57,8 +57,12 @@ test("a started run is listed live, filters narrow the list, and it can be cance
   await signIn(page, REVIEWER_A);
   const runs = new RunsPage(page);
   await runs.goto();
-  const runId = await runs.startRun({ Topic: `Cancel me ${Date.now()}`, Audience: "testers" });
+  const topic = `Cancel me ${Date.now()}`;
+  const runId = await runs.startRun({ Topic: topic, Audience: "testers" });
   await expect(toast(page, "Run started")).toBeVisible();
+  // the same input again is a second run on purpose (a new key after each success), not a replay
+  const secondId = await runs.startRun({ Topic: topic, Audience: "testers" });
+  expect(secondId).not.toBe(runId);
   const link = runs.table.getByRole("link", { name: `Run ${short(runId)}` });
   await expect(link).toBeVisible();
   const row = runs.table.getByRole("row").filter({ has: page.getByRole("link", { name: `Run ${short(runId)}` }) });

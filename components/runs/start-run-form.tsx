@@ -1,13 +1,13 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
 import { ErrorState } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
-import { ApiError, apiFetch } from "@/lib/api/client";
+import { ApiError, apiFetch, newRequestKey } from "@/lib/api/client";
 import type { RunDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
 import { startRunBody } from "@/lib/api/schemas";
@@ -60,9 +60,19 @@ function RunInputForm({ workflowId, fields }: { workflowId: string; fields: Retu
   const [values, setValues] = useState(() => initialValues(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
 
+  // one key per intended run: a retry after a lost response returns the same run instead of starting
+  // another; other input is another run, so it gets a new key
+  const requestKey = useRef(newRequestKey());
+  useEffect(() => {
+    if (values) requestKey.current = newRequestKey();
+  }, [values]);
   const start = useMutation({
     mutationFn: (body: { workflow: string; input: Record<string, unknown> }) =>
-      apiFetch<{ run: RunDto }>("/api/workflows", { method: "POST", body }),
+      apiFetch<{ run: RunDto }>("/api/workflows", {
+        method: "POST",
+        body,
+        headers: { "idempotency-key": requestKey.current },
+      }),
     onSuccess: () => {
       toast("Run started");
       setValues(initialValues(fields));

@@ -39,6 +39,8 @@ export class RunsPage {
       this.form.getByRole("button", { name: "Start run" }).click(),
     ]);
     expect(response.status()).toBe(201);
+    // every start carries its own Idempotency-Key, so a resend after a lost response cannot start a second run
+    expect(response.request().headers()["idempotency-key"]).toMatch(/^[0-9a-f]{32}$/);
     return (await response.json()).run.id as string;
   }
 }

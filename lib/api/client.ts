@@ -14,12 +14,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function apiFetch<T>(path: string, options: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function apiFetch<T>(
+  path: string,
+  options: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
   const method = options.method ?? "GET";
   const res = await fetch(path, {
     method,
     credentials: "same-origin",
-    headers: method === "GET" ? undefined : { "content-type": "application/json" },
+    headers: method === "GET" ? options.headers : { "content-type": "application/json", ...options.headers },
     body: method === "GET" ? undefined : JSON.stringify(options.body ?? {}),
   });
   const text = await res.text();
@@ -42,4 +45,9 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** A random key for Idempotency-Key (crypto.randomUUID needs a secure context; this works over plain http too). */
+export function newRequestKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
