@@ -9,6 +9,8 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  // how often live sockets re-check their session (ended, expired, user disabled)
+  SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   // registers the test-only workflows (slow and failing agents); never set in production
   GATEHOUSE_TEST_WORKFLOWS: z.enum(["0", "1"]).default("0"),

@@ -2,8 +2,8 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { users } from "@/db/schema";
 import { emailSchema } from "@/lib/api/schemas";
-import { createApiToken } from "@/lib/auth/sessions";
-import { createUser } from "@/lib/auth/users";
+import { createApiToken, disableUser } from "@/lib/auth/sessions";
+import { createUser, findUserByEmail } from "@/lib/auth/users";
 import { loadEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -13,6 +13,7 @@ import { boot } from "@/lib/server/boot";
 const usage = `Usage:
   npm run users -- add --email E --role reviewer|admin --password P [--name N]
   npm run users -- list
+  npm run users -- disable --email E     (ends their sessions; their live sockets drop)
   npm run users -- token --name N        (creates an API token, printed once)`;
 
 const addArgs = z.object({
@@ -42,6 +43,15 @@ async function main() {
           throw new Error(args.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
         const user = await createUser(db, args.data);
         process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
+        break;
+      }
+      case "disable": {
+        const email = emailSchema.safeParse(values.email);
+        if (!email.success) throw new Error("--email is required");
+        const user = findUserByEmail(db, email.data);
+        if (!user) throw new Error(`no user ${email.data}`);
+        disableUser(db, user.id);
+        process.stdout.write(`disabled ${user.email}; their sessions are ended\n`);
         break;
       }
       case "list":

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "./helpers/api";
+import { addUser, disableUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
 
 /** Real Socket.IO clients against the real server: who may connect, and what they hear. */
@@ -22,7 +23,8 @@ describe("realtime", () => {
   let cookie: string;
 
   beforeAll(async () => {
-    server = await startServer();
+    // sockets re-check their session often here, so a disabled user is seen quickly
+    server = await startServer({ env: { SESSION_CHECK_INTERVAL_MS: "200" } });
     api = await new Api(server.url).login();
     const res = await fetch(`${server.url}/api/auth/login`, {
       method: "POST",
@@ -92,5 +94,32 @@ describe("realtime", () => {
     const again = connect(server.url, { origin: server.url, cookie });
     expect((await outcome(again)).connected).toBe(false);
     again.close();
+  });
+
+  it("drops the sockets of a user who is disabled elsewhere (here by the CLI), and they cannot sign in again", async () => {
+    const reviewer = addUser(server.dbPath, {
+      email: "dana@test.local",
+      password: "dana-password-1",
+      role: "reviewer",
+    });
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ email: reviewer.email, password: reviewer.password }),
+    });
+    expect(res.status).toBe(200);
+    const danaCookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+    const socket = connect(server.url, { origin: server.url, cookie: danaCookie });
+    expect(await outcome(socket)).toEqual({ connected: true });
+
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    disableUser(server.dbPath, reviewer.email);
+    expect(await disconnected).toBe("io server disconnect");
+    const again = await new Api(server.url).post("/api/auth/login", {
+      email: reviewer.email,
+      password: reviewer.password,
+    });
+    expect(again.status).toBe(401);
+    socket.close();
   });
 });

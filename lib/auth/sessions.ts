@@ -25,13 +25,29 @@ export function createSession(db: Db, userId: string): { token: string; expiresA
 }
 
 export function userForSession(db: Db, token: string): User | undefined {
+  return userForSessionId(db, hashSecret(token));
+}
+
+/** By the stored id (the hash): a live session of an enabled user, or nothing. */
+export function userForSessionId(db: Db, sessionId: string): User | undefined {
   const row = db
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, hashSecret(token)), gt(sessions.expiresAt, Date.now()), isNull(users.disabledAt)))
+    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, Date.now()), isNull(users.disabledAt)))
     .get();
   return row?.user;
+}
+
+/** Disables a user and ends all their sessions (their sockets drop at the next session check). */
+export function disableUser(db: Db, userId: string): void {
+  db.transaction(
+    (tx) => {
+      tx.update(users).set({ disabledAt: Date.now() }).where(eq(users.id, userId)).run();
+      tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    },
+    { behavior: "immediate" },
+  );
 }
 
 export function deleteSession(db: Db, token: string): void {
@@ -55,6 +71,14 @@ export function apiTokenFor(db: Db, token: string): { id: string; name: string }
     .select({ id: apiTokens.id, name: apiTokens.name })
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(apiTokens.revokedAt)))
+    .get();
+}
+
+export function apiTokenById(db: Db, id: string): { id: string } | undefined {
+  return db
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
     .get();
 }
 

@@ -2,7 +2,15 @@ import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { EventDto } from "@/lib/api/dto";
-import { apiTokenFor, hashSecret, readCookie, SESSION_COOKIE, userForSession } from "@/lib/auth/sessions";
+import {
+  apiTokenById,
+  apiTokenFor,
+  hashSecret,
+  readCookie,
+  SESSION_COOKIE,
+  userForSession,
+  userForSessionId,
+} from "@/lib/auth/sessions";
 import { EventType } from "@/lib/events";
 import type { Runtime } from "@/lib/runtime";
 import { setRealtime } from "./hub";
@@ -125,6 +133,22 @@ export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { rela
       for (const checkpointId of [...open]) leave(checkpointId);
     });
   });
+
+  // sessions end elsewhere too (expiry, a disabled user, the CLI): re-check the live sockets now and then
+  const sessionCheck = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const identity = socket.data.identity as SocketIdentity;
+      const valid =
+        identity.kind === "user"
+          ? userForSessionId(runtime.db, identity.sessionId)?.id === identity.userId
+          : apiTokenById(runtime.db, identity.tokenId) !== undefined;
+      if (!valid) {
+        log.info({ socketId: socket.id, name: identity.name }, "session ended; disconnecting socket");
+        socket.disconnect(true);
+      }
+    }
+  }, runtime.env.SESSION_CHECK_INTERVAL_MS);
+  sessionCheck.unref();
 
   setRealtime({
     disconnectSession: (sessionToken: string) => io.in(`session:${hashSecret(sessionToken)}`).disconnectSockets(true),

@@ -25,3 +25,8 @@ export function createToken(dbPath: string, name: string): string {
   if (!token.startsWith("gh_")) throw new Error(`unexpected token output: ${token}`);
   return token;
 }
+
+/** Disables a user through the CLI (ends their sessions). */
+export function disableUser(dbPath: string, email: string): void {
+  users(dbPath, ["disable", "--email", email]);
+}
