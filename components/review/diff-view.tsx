@@ -4,7 +4,7 @@ import { type Change, diffLines } from "diff";
 import { useDeferredValue, useMemo } from "react";
 import { Card } from "@/components/ui/card";
 
-/** Line changes of `edited` against `original` (none when identical). */
+/** Line changes of the reviewer's text against the agent's (none when identical). */
 export function useLineDiff(original: string, edited: string): Change[] {
   return useMemo(
     () => (edited === original ? [] : diffLines(original, edited, { ignoreNewlineAtEof: true })),

@@ -1,6 +1,6 @@
 "use client";
 
-import { describedBy, Field, inputClass } from "@/components/ui/field";
+import { describedBy, Field, FieldError, inputClass } from "@/components/ui/field";
 import type { FieldSpec } from "@/lib/forms/input-schema";
 
 function hintFor(field: FieldSpec): string | undefined {
@@ -45,11 +45,7 @@ export function SchemaField({
           />
           {field.label}
         </label>
-        {error ? (
-          <p id={`${id}-error`} className="mt-1 text-xs font-medium text-red-700">
-            {error}
-          </p>
-        ) : null}
+        <FieldError id={id} error={error} />
       </div>
     );
   }

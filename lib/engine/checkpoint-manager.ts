@@ -145,7 +145,7 @@ export class CheckpointManager {
         if (retryAgent === undefined || cp.round + 1 >= step.maxRounds) {
           const message =
             retryAgent === undefined ? reason : `Rejected in ${step.maxRounds} rounds; last notes: ${reason}`;
-          const error = { message, step: step.name, kind: "rejected", round: cp.round };
+          const error = { message, step: step.name, kind: "reject", round: cp.round };
           this.statuses.transitionInTx(tx, {
             ...base,
             to: RunStatus.failed,
