@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type Checkpoint, checkpoints } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
@@ -12,6 +12,7 @@ import {
 } from "@/lib/status";
 import { appendEvent } from "./audit";
 import type { CheckpointStep, WorkflowDefinition } from "./define";
+import { insertRow, prepared } from "./prepared";
 import { type Managers, type Outcome, settle } from "./progress";
 import { loadSnapshot, type RunSnapshot } from "./snapshot";
 import type { WorkflowStatusManager } from "./status-manager";
@@ -57,21 +58,19 @@ export class CheckpointManager {
     const id = randomUUID();
     const now = Date.now();
     // the unique (run, step, round) index makes a second checkpoint for the same round impossible
-    tx.insert(checkpoints)
-      .values({
-        id,
-        runId: snap.id,
-        workflowId: def.id,
-        stepIndex: snap.position,
-        stepName: step.name,
-        round: snap.round,
-        showKey: step.show,
-        contentType,
-        content,
-        status: CheckpointStatus.pending,
-        createdAt: now,
-      })
-      .run();
+    insertRow(tx, checkpoints, {
+      id,
+      runId: snap.id,
+      workflowId: def.id,
+      stepIndex: snap.position,
+      stepName: step.name,
+      round: snap.round,
+      showKey: step.show,
+      contentType,
+      content,
+      status: CheckpointStatus.pending,
+      createdAt: now,
+    });
     appendEvent(tx, {
       type: EventType.checkpointCreated,
       runId: snap.id,
@@ -101,7 +100,13 @@ export class CheckpointManager {
     actor: Actor,
   ): Promise<{ runId: string; outcome: Outcome | "failed" }> {
     return this.commits.run((tx) => {
-      const cp = tx.select().from(checkpoints).where(eq(checkpoints.id, checkpointId)).get();
+      const cp = prepared(tx, "loadCheckpoint", (db) =>
+        db
+          .select()
+          .from(checkpoints)
+          .where(eq(checkpoints.id, sql.placeholder("id")))
+          .prepare(),
+      ).get({ id: checkpointId });
       if (!cp) throw new AppError("not_found", `Checkpoint ${checkpointId} not found`);
       if (cp.status !== CheckpointStatus.pending) throw alreadyResolved(cp);
 
@@ -114,18 +119,28 @@ export class CheckpointManager {
 
       const status = STATUS_FOR_ACTION[decision.action];
       const now = Date.now();
-      const claimed = tx
-        .update(checkpoints)
-        .set({
-          status,
-          editedContent: decision.action === Action.edit ? (decision.content ?? null) : null,
-          notes: decision.notes ?? null,
-          reviewerId: actor.type === "user" ? actor.id : null,
-          reviewerName: actor.name,
-          resolvedAt: now,
-        })
-        .where(and(eq(checkpoints.id, cp.id), eq(checkpoints.status, CheckpointStatus.pending)))
-        .run();
+      const claimed = prepared(tx, "claimCheckpoint", (db) =>
+        db
+          .update(checkpoints)
+          .set({
+            status: sql`${sql.placeholder("status")}`,
+            editedContent: sql`${sql.placeholder("editedContent")}`,
+            notes: sql`${sql.placeholder("notes")}`,
+            reviewerId: sql`${sql.placeholder("reviewerId")}`,
+            reviewerName: sql`${sql.placeholder("reviewerName")}`,
+            resolvedAt: sql`${sql.placeholder("resolvedAt")}`,
+          })
+          .where(and(eq(checkpoints.id, sql.placeholder("id")), eq(checkpoints.status, CheckpointStatus.pending)))
+          .prepare(),
+      ).run({
+        status,
+        editedContent: decision.action === Action.edit ? (decision.content ?? null) : null,
+        notes: decision.notes ?? null,
+        reviewerId: actor.type === "user" ? actor.id : null,
+        reviewerName: actor.name,
+        resolvedAt: now,
+        id: cp.id,
+      });
       if (claimed.changes !== 1) throw alreadyResolved(cp);
       appendEvent(tx, {
         type: EventType.checkpointDecided,

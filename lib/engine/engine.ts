@@ -10,6 +10,7 @@ import { RunStatus } from "@/lib/status";
 import { appendEvent } from "./audit";
 import { CheckpointManager, type Decision } from "./checkpoint-manager";
 import type { WorkflowDefinition } from "./define";
+import { insertRow } from "./prepared";
 import { type Managers, settle } from "./progress";
 import { Runner } from "./runner";
 import { loadSnapshot } from "./snapshot";
@@ -113,7 +114,7 @@ export class Engine {
         updatedAt: now,
         finishedAt: null,
       };
-      tx.insert(workflowRuns).values(run).run();
+      insertRow(tx, workflowRuns, run);
       appendEvent(tx, {
         type: EventType.runCreated,
         runId: run.id,

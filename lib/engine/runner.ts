@@ -8,7 +8,7 @@ import type { Logger } from "@/lib/logger";
 import { RESUMABLE_RUN_STATUSES, RunStatus, StepStatus } from "@/lib/status";
 import { appendEvent } from "./audit";
 import { type AgentStep, idempotencyKey, type WorkflowDefinition, type WorkflowState } from "./define";
-import { prepared } from "./prepared";
+import { insertRow, prepared } from "./prepared";
 import { type Managers, type Outcome, settle } from "./progress";
 import { loadSnapshot, type RunSnapshot } from "./snapshot";
 import type { GroupCommit, Tx } from "./tx";
@@ -250,20 +250,18 @@ export class Runner {
     finishedAt: number,
     result: { output?: string; error?: string },
   ): void {
-    tx.insert(workflowSteps)
-      .values({
-        runId: snap.id,
-        stepIndex: snap.position,
-        stepName: step.name,
-        round: snap.round,
-        attempt,
-        status,
-        output: result.output ?? null,
-        error: result.error ?? null,
-        startedAt,
-        finishedAt,
-      })
-      .run();
+    insertRow(tx, workflowSteps, {
+      runId: snap.id,
+      stepIndex: snap.position,
+      stepName: step.name,
+      round: snap.round,
+      attempt,
+      status,
+      output: result.output ?? null,
+      error: result.error ?? null,
+      startedAt,
+      finishedAt,
+    });
     appendEvent(tx, {
       type: status === StepStatus.completed ? EventType.stepCompleted : EventType.stepFailed,
       runId: snap.id,
