@@ -1,14 +1,13 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { LoadMore } from "@/components/ui/load-more";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
-import { apiFetch } from "@/lib/api/client";
-import type { CheckpointDto, Page } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
 import { useDebounced } from "@/lib/hooks/use-debounced";
+import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions } from "@/lib/hooks/use-workflow-definitions";
 import { EMPTY_FILTERS, type HistoryFilters, HistoryFiltersBar } from "./history-filters";
 import { HistoryTable } from "./history-table";
@@ -41,13 +40,10 @@ export function HistoryPage() {
   const [filters, setFilters] = useState<HistoryFilters>(EMPTY_FILTERS);
   const query = useDebounced(filters, 250);
   const definitions = useWorkflowDefinitions();
-  const history = useInfiniteQuery({
-    queryKey: queryKeys.checkpoints.list({ ...query, view: "history" }),
-    queryFn: ({ pageParam }) => apiFetch<Page<CheckpointDto>>(historyUrl(query, pageParam)),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = history.data?.pages.flatMap((p) => p.items) ?? [];
+  const { query: history, items } = useKeysetList<CheckpointDto>(
+    queryKeys.checkpoints.list({ ...query, view: "history" }),
+    (cursor) => historyUrl(query, cursor),
+  );
   const filtered = Object.values(query).some(Boolean);
 
   return (
@@ -66,13 +62,7 @@ export function HistoryPage() {
       ) : (
         <HistoryTable items={items} />
       )}
-      {history.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button onClick={() => history.fetchNextPage()} disabled={history.isFetchingNextPage}>
-            {history.isFetchingNextPage ? "Loading…" : "Load more"}
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={history} />
     </div>
   );
 }

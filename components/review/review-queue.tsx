@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useCurrentUser } from "@/components/current-user";
 import { usePresenceMap } from "@/components/realtime/socket-provider";
-import { Button } from "@/components/ui/button";
+import { LoadMore } from "@/components/ui/load-more";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -61,8 +61,7 @@ export function ReviewQueue() {
   const me = useCurrentUser();
   const presence = usePresenceMap();
   const workflowName = useWorkflowName();
-  const queue = usePendingQueue();
-  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const { query: queue, items } = usePendingQueue();
 
   return (
     <div className="space-y-6">
@@ -100,13 +99,7 @@ export function ReviewQueue() {
         </ul>
       )}
 
-      {queue.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button onClick={() => queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
-            {queue.isFetchingNextPage ? "Loading…" : "Load more"}
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={queue} />
     </div>
   );
 }

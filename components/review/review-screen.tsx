@@ -46,9 +46,8 @@ export function ReviewScreen({ id }: { id: string }) {
 
 /** Neighbours in the pending queue (oldest first), for j / k. */
 function useQueueNeighbours(checkpoint: CheckpointDto) {
-  const queue = usePendingQueue();
+  const { items } = usePendingQueue();
   return useMemo(() => {
-    const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
     const index = items.findIndex((c) => c.id === checkpoint.id);
     if (index >= 0) {
       return { previous: items[index - 1], next: items[index + 1], position: `${index + 1} of ${items.length}` };
@@ -59,7 +58,7 @@ function useQueueNeighbours(checkpoint: CheckpointDto) {
       next: items.find((c) => Date.parse(c.createdAt) > at) ?? items[0],
       position: null,
     };
-  }, [queue.data, checkpoint.id, checkpoint.createdAt]);
+  }, [items, checkpoint.id, checkpoint.createdAt]);
 }
 
 function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {

@@ -1,19 +1,18 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
+import { LoadMore } from "@/components/ui/load-more";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { type Column, Table } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { apiFetch } from "@/lib/api/client";
-import type { Page, RunDto } from "@/lib/api/dto";
+import type { RunDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
 import { shortId } from "@/lib/format";
+import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions, useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { RUN_STATUS_BADGE, RUN_STATUSES } from "@/lib/status";
 
@@ -42,13 +41,9 @@ export function RunsList() {
   const [filters, setFilters] = useState({ status: "", workflow: "" });
   const definitions = useWorkflowDefinitions();
   const workflowName = useWorkflowName();
-  const runs = useInfiniteQuery({
-    queryKey: queryKeys.runs.list({ ...filters, view: "table" }),
-    queryFn: ({ pageParam }) => apiFetch<Page<RunDto>>(runsUrl(filters, pageParam)),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const { query: runs, items } = useKeysetList<RunDto>(queryKeys.runs.list({ ...filters, view: "table" }), (cursor) =>
+    runsUrl(filters, cursor),
+  );
   const filtered = filters.status !== "" || filters.workflow !== "";
 
   return (
@@ -130,13 +125,7 @@ export function RunsList() {
         </Table>
       )}
 
-      {runs.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button onClick={() => runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
-            {runs.isFetchingNextPage ? "Loading…" : "Load more"}
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={runs} />
     </div>
   );
 }

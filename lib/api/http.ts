@@ -71,7 +71,3 @@ function tooLarge(): AppError {
     Connection: "close",
   });
 }
-
-export function json(data: unknown, init?: ResponseInit): Response {
-  return Response.json(data, init);
-}

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type WorkflowRun, workflowRuns } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { type Actor, EventType, SYSTEM_ACTOR } from "@/lib/events";
+import { type Actor, EventType } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import { RunStatus } from "@/lib/status";
 import { appendEvent } from "./audit";
@@ -207,5 +207,3 @@ export class Engine {
     return this.runner.stop(timeoutMs);
   }
 }
-
-export { SYSTEM_ACTOR };

@@ -1,10 +1,10 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
 import type { CheckpointDto, Page } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
 import { CheckpointStatus } from "@/lib/status";
+import { useKeysetList } from "./use-keyset-list";
 
 export const QUEUE_PAGE_SIZE = 50;
 
@@ -20,17 +20,15 @@ function queueUrl(cursor?: string): string {
 
 /** Pending checkpoints, oldest first (the review queue); socket events keep it fresh. */
 export function usePendingQueue() {
-  return useInfiniteQuery({
-    queryKey: queryKeys.checkpoints.list({
+  return useKeysetList<CheckpointDto>(
+    queryKeys.checkpoints.list({
       status: CheckpointStatus.pending,
       order: "oldest",
       limit: String(QUEUE_PAGE_SIZE),
       view: "queue",
     }),
-    queryFn: ({ pageParam }) => apiFetch<Page<CheckpointDto>>(queueUrl(pageParam)),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+    queueUrl,
+  );
 }
 
 /** The oldest pending checkpoint other than `exceptId` (fresh from the server, not the cache). */

@@ -1,0 +1,18 @@
+"use client";
+
+import { type QueryKey, useInfiniteQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { apiFetch } from "@/lib/api/client";
+import type { Page } from "@/lib/api/dto";
+
+/** A list the API pages with `?cursor=` (keyset): all pages loaded so far, flattened, plus the query for "Load more". */
+export function useKeysetList<T>(queryKey: QueryKey, url: (cursor?: string) => string) {
+  const query = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) => apiFetch<Page<T>>(url(pageParam)),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  return { query, items };
+}
