@@ -1,10 +1,11 @@
 "use client";
 
 import { createContext, useContext } from "react";
+import type { UserDto } from "@/lib/api/types";
 import { hasRole, Role } from "@/lib/roles";
 
 /** The signed-in user, handed down by the (app) layout (server) to client components. */
-export type SessionUser = { id: string; email: string; name: string; role: Role };
+type SessionUser = UserDto;
 
 const CurrentUserContext = createContext<SessionUser | null>(null);
 

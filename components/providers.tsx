@@ -2,10 +2,11 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
-import { CurrentUserProvider, type SessionUser } from "@/components/current-user";
+import { CurrentUserProvider } from "@/components/current-user";
 import { SocketProvider } from "@/components/realtime/socket-provider";
 import { ToastProvider } from "@/components/ui/toast";
 import { ApiError } from "@/lib/api/client";
+import type { UserDto } from "@/lib/api/types";
 
 function makeQueryClient() {
   return new QueryClient({
@@ -22,7 +23,7 @@ function makeQueryClient() {
 }
 
 /** Client-side providers for the signed-in app: one QueryClient per tab, the socket, toasts, the user. */
-export function Providers({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+export function Providers({ user, children }: { user: UserDto; children: React.ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   return (
     <QueryClientProvider client={queryClient}>

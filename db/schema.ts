@@ -1,6 +1,19 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { StepStatus } from "../lib/status";
+import { CONTENT_TYPES } from "../lib/content-type";
+import { ACTOR_TYPES, EVENT_TYPES } from "../lib/events";
+import { ROLES } from "../lib/roles";
+import type { RunError } from "../lib/run-error";
+import {
+  CHECKPOINT_STATUSES,
+  type CheckpointStatus,
+  RUN_STATUSES,
+  type RunStatus,
+  STEP_STATUSES,
+  StepStatus,
+} from "../lib/status";
+
+type JsonObject = Record<string, unknown>;
 
 // Timestamps are epoch milliseconds (integers): cheap to write and to compare in keyset cursors.
 
@@ -8,7 +21,7 @@ export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
-  role: text("role").notNull(),
+  role: text("role", { enum: ROLES }).notNull(),
   passwordHash: text("password_hash").notNull(),
   disabledAt: integer("disabled_at"),
   createdAt: integer("created_at").notNull(),
@@ -43,16 +56,16 @@ export const workflowRuns = sqliteTable(
   {
     id: text("id").primaryKey(),
     workflowId: text("workflow_id").notNull(),
-    status: text("status").notNull(),
-    input: text("input").notNull(),
-    state: text("state").notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull(),
+    input: text("input", { mode: "json" }).$type<JsonObject>().notNull(),
+    state: text("state", { mode: "json" }).$type<JsonObject>().notNull(),
     // index of the next step to execute
     position: integer("position").notNull().default(0),
     // review round of the current agent/checkpoint pair (bumped by reject → retry)
     round: integer("round").notNull().default(0),
     // reviewer notes handed to the agent that re-runs after a reject
     feedback: text("feedback"),
-    error: text("error"),
+    error: text("error", { mode: "json" }).$type<RunError>(),
     idempotencyKey: text("idempotency_key").unique(),
     createdBy: text("created_by").notNull(),
     createdAt: integer("created_at").notNull(),
@@ -77,8 +90,8 @@ export const workflowSteps = sqliteTable(
     stepName: text("step_name").notNull(),
     round: integer("round").notNull(),
     attempt: integer("attempt").notNull(),
-    status: text("status").notNull(),
-    output: text("output"),
+    status: text("status", { enum: STEP_STATUSES }).notNull(),
+    output: text("output", { mode: "json" }).$type<JsonObject>(),
     error: text("error"),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at").notNull(),
@@ -104,9 +117,9 @@ export const checkpoints = sqliteTable(
     stepName: text("step_name").notNull(),
     round: integer("round").notNull(),
     showKey: text("show_key").notNull(),
-    contentType: text("content_type").notNull(),
+    contentType: text("content_type", { enum: CONTENT_TYPES }).notNull(),
     content: text("content").notNull(),
-    status: text("status").notNull(),
+    status: text("status", { enum: CHECKPOINT_STATUSES }).notNull(),
     editedContent: text("edited_content"),
     notes: text("notes"),
     reviewerId: text("reviewer_id").references(() => users.id, { onDelete: "set null" }),
@@ -127,15 +140,15 @@ export const workflowEvents = sqliteTable(
   "workflow_events",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    type: text("type").notNull(),
+    type: text("type", { enum: EVENT_TYPES }).notNull(),
     runId: text("run_id").notNull(),
     checkpointId: text("checkpoint_id"),
-    fromStatus: text("from_status"),
-    toStatus: text("to_status"),
-    actorType: text("actor_type").notNull(),
+    fromStatus: text("from_status").$type<RunStatus | CheckpointStatus>(),
+    toStatus: text("to_status").$type<RunStatus | CheckpointStatus>(),
+    actorType: text("actor_type", { enum: ACTOR_TYPES }).notNull(),
     actorId: text("actor_id"),
     actorName: text("actor_name").notNull(),
-    data: text("data"),
+    data: text("data", { mode: "json" }).$type<JsonObject>(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("events_run_idx").on(t.runId, t.id)],

@@ -9,7 +9,17 @@ export const EventType = {
   checkpointClosed: "checkpoint.closed",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
+export const EVENT_TYPES = Object.values(EventType) as [EventType, ...EventType[]];
 
-export type ActorType = "user" | "token" | "system";
+/** The event types about a checkpoint (they reach the review queue), and those that record an agent step. */
+export const CHECKPOINT_EVENT_TYPES: readonly EventType[] = [
+  EventType.checkpointCreated,
+  EventType.checkpointDecided,
+  EventType.checkpointClosed,
+];
+export const STEP_EVENT_TYPES: readonly EventType[] = [EventType.stepCompleted, EventType.stepFailed];
+
+export const ACTOR_TYPES = ["user", "token", "system"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 export type Actor = { type: ActorType; id: string | null; name: string };
 export const SYSTEM_ACTOR: Actor = { type: "system", id: null, name: "system" };

@@ -81,6 +81,7 @@ export const STATUS_FOR_ACTION: Record<CheckpointAction, CheckpointStatus> = {
 /** Outcome of one recorded step attempt. */
 export const StepStatus = { completed: "completed", failed: "failed" } as const;
 export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
+export const STEP_STATUSES = Object.values(StepStatus) as [StepStatus, ...StepStatus[]];
 
 type Badge = { label: string; className: string };
 

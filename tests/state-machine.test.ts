@@ -57,8 +57,8 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
         id,
         workflowId: "content-pipeline",
         status,
-        input: '{"topic":"state machine"}',
-        state: '{"topic":"state machine"}',
+        input: { topic: "state machine" },
+        state: { topic: "state machine" },
         position: 2,
         round: 0,
         createdBy: "test",
@@ -103,7 +103,7 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
         toStatus: to,
         actorType: ACTOR.type,
         actorName: ACTOR.name,
-        data: JSON.stringify({ why: "test" }),
+        data: { why: "test" },
       });
       // listeners hear about it once, after the commit
       expect(commits).toBe(commitsBefore + 1);
@@ -120,7 +120,9 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
       let thrown: unknown;
       try {
-        await statuses.transition(id, to, ACTOR, { patch: { position: 3, error: "should not be written" } });
+        await statuses.transition(id, to, ACTOR, {
+          patch: { position: 3, error: { kind: "engine", message: "should not be written" } },
+        });
       } catch (error) {
         thrown = error;
       }

@@ -1,7 +1,6 @@
 import { AppNav } from "@/components/layout/app-nav";
 import { Providers } from "@/components/providers";
 import { requirePageUser } from "@/lib/auth/current-user";
-import type { Role } from "@/lib/roles";
 
 // per request: the session decides what renders
 export const dynamic = "force-dynamic";
@@ -9,9 +8,8 @@ export const dynamic = "force-dynamic";
 /** Every signed-in page: signed out → /login; then the client providers and the top nav. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const { user } = await requirePageUser();
-  const sessionUser = { id: user.id, email: user.email, name: user.name, role: user.role as Role };
   return (
-    <Providers user={sessionUser}>
+    <Providers user={user}>
       <AppNav />
       <main className="mx-auto w-full max-w-6xl px-4 py-6">{children}</main>
     </Providers>

@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
-import type { WorkflowDefinitionDto } from "@/lib/api/definitions";
+import type { WorkflowDefinitionDto } from "@/lib/api/types";
 import { CHECKPOINT_STATUS_BADGE, CHECKPOINT_STATUSES } from "@/lib/status";
 
 export type HistoryFilters = {

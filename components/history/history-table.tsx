@@ -6,7 +6,7 @@ import { DiffLines, useLineDiff } from "@/components/review/diff-view";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { type Column, Table } from "@/components/ui/table";
-import type { CheckpointDto } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/types";
 import { formatDateTime, prettyJson, shortId } from "@/lib/format";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { CHECKPOINT_STATUS_BADGE } from "@/lib/status";

@@ -1,6 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
-import type { EventDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
+import type { EventDto } from "@/lib/api/types";
 
 /** Sockets notify, queries fetch: each event marks the affected queries stale. */
 export function invalidateForEvent(queryClient: QueryClient, event: EventDto): void {

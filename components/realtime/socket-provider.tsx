@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { apiFetch } from "@/lib/api/client";
-import type { EventDto } from "@/lib/api/dto";
+import type { EventDto } from "@/lib/api/types";
 import { type Hello, type PresenceUpdate, SocketEvent, type Viewer } from "@/lib/realtime/protocol";
 import { invalidateForEvent } from "./invalidate";
 

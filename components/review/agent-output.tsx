@@ -3,7 +3,7 @@
 import { useState } from "react";
 import Markdown, { type Components } from "react-markdown";
 import { Card } from "@/components/ui/card";
-import type { CheckpointDto } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/types";
 import { prettyJson } from "@/lib/format";
 import { safeUrlTransform } from "@/lib/safe-url";
 

@@ -4,7 +4,7 @@ import { type ReactNode, type Ref, useId, useImperativeHandle, useRef, useState 
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
-import type { CheckpointDto } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/types";
 import { clockTime } from "@/lib/format";
 import { CHECKPOINT_STATUS_BADGE, CheckpointAction } from "@/lib/status";
 import { useDecision } from "./use-decision";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TimeAgo } from "@/components/ui/time-ago";
-import type { CheckpointDto } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/types";
 import { reviewingText, shortId } from "@/lib/format";
 import { CHECKPOINT_STATUS_BADGE } from "@/lib/status";
 

@@ -7,7 +7,7 @@ import { LoadMore } from "@/components/ui/load-more";
 import { Spinner } from "@/components/ui/spinner";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
-import type { CheckpointDto } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/types";
 import { reviewingText, shortId } from "@/lib/format";
 import { usePendingQueue } from "@/lib/hooks/use-pending-queue";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";

@@ -6,9 +6,9 @@ import { useState } from "react";
 import { errorText } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
 import { ApiError, apiFetch } from "@/lib/api/client";
-import type { CheckpointDto, RunDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
 import { type ResolveBody, resolveBody } from "@/lib/api/schemas";
+import type { CheckpointDto, RunDto } from "@/lib/api/types";
 import { fetchNextPending } from "@/lib/hooks/use-pending-queue";
 import type { CheckpointAction } from "@/lib/status";
 

@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button";
 import { errorText } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
 import { apiFetch } from "@/lib/api/client";
-import type { RunDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
+import type { RunDto } from "@/lib/api/types";
 import { CANCELLABLE_RUN_STATUSES, RunStatus } from "@/lib/status";
 
 /** Cancel (with an in-page confirmation) and, for admins, retry of a failed run. */

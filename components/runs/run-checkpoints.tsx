@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import type { CheckpointDto } from "@/lib/api/dto";
+import type { CheckpointDto } from "@/lib/api/types";
 import { formatDateTime } from "@/lib/format";
 import { CHECKPOINT_STATUS_BADGE } from "@/lib/status";
 

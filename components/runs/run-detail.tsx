@@ -8,16 +8,22 @@ import { Spinner } from "@/components/ui/spinner";
 import { ErrorState } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { ApiError, apiFetch } from "@/lib/api/client";
-import type { CheckpointDto, EventDto, RunDto, StepDto } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
+import type { RunDetailResponse } from "@/lib/api/types";
 import { shortId } from "@/lib/format";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
+import type { RunError } from "@/lib/run-error";
 import { RUN_STATUS_BADGE } from "@/lib/status";
 import { RunActions } from "./run-actions";
 import { RunCheckpoints } from "./run-checkpoints";
 import { RunTimeline } from "./run-timeline";
 
-type RunDetailDto = { run: RunDto; steps: StepDto[]; checkpoints: CheckpointDto[]; events: EventDto[] };
+/** Where a run failed: the step and attempt of an agent, the step and round of a reject. */
+function errorWhere(error: RunError): string {
+  if (error.kind === "agent") return `Step ${error.step} · attempt ${error.attempt}`;
+  if (error.kind === "reject") return `Step ${error.step} · round ${error.round}`;
+  return "The engine stopped this run";
+}
 
 function InputList({ input }: { input: Record<string, unknown> }) {
   const entries = Object.entries(input);
@@ -41,7 +47,7 @@ export function RunDetail({ id }: { id: string }) {
   const workflowName = useWorkflowName();
   const detail = useQuery({
     queryKey: queryKeys.runs.detail(id),
-    queryFn: () => apiFetch<RunDetailDto>(`/api/workflows/${encodeURIComponent(id)}`),
+    queryFn: () => apiFetch<RunDetailResponse>(`/api/workflows/${encodeURIComponent(id)}`),
   });
 
   if (detail.isPending) return <Spinner label="Loading run…" className="py-10" />;
@@ -82,11 +88,7 @@ export function RunDetail({ id }: { id: string }) {
         <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
           <p className="font-medium">This run failed</p>
           <p className="mt-0.5 break-words">{run.error.message}</p>
-          <p className="mt-0.5 text-xs text-red-700">
-            {run.error.step ? `Step ${run.error.step}` : "Unknown step"}
-            {run.error.attempt !== undefined ? ` · attempt ${run.error.attempt}` : ""}
-            {run.error.round !== undefined ? ` · round ${run.error.round}` : ""}
-          </p>
+          <p className="mt-0.5 text-xs text-red-700">{errorWhere(run.error)}</p>
         </div>
       ) : null}
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { Badge } from "@/components/ui/badge";
-import type { EventDto, StepDto } from "@/lib/api/dto";
+import type { EventDto, StepDto } from "@/lib/api/types";
 import { clockTime, formatDateTime, formatDuration } from "@/lib/format";
 import { STEP_STATUS_BADGE } from "@/lib/status";
 import { eventLabel, eventStatusLabel, isStepEvent } from "@/lib/status-labels";

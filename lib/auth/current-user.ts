@@ -1,22 +1,23 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import type { UserDto } from "@/lib/api/types";
 import { hasRole, type Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 import { SESSION_COOKIE, userForSession } from "./sessions";
-import { type PublicUser, toPublicUser } from "./users";
+import { toUserDto } from "./users";
 
 /** The signed-in user of a page request (server components), from the session cookie. */
-export async function getCurrentUser(): Promise<PublicUser | undefined> {
+export async function getCurrentUser(): Promise<UserDto | undefined> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return undefined;
   const user = userForSession(getRuntime().db, token);
-  return user ? toPublicUser(user) : undefined;
+  return user ? toUserDto(user) : undefined;
 }
 
 /** For page layouts: signed out → /login (with a way back); returns the user and whether they hold `role`. */
-export async function requirePageUser(role?: Role): Promise<{ user: PublicUser; allowed: boolean }> {
+export async function requirePageUser(role?: Role): Promise<{ user: UserDto; allowed: boolean }> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
-  return { user, allowed: role ? hasRole(user.role as Role, role) : true };
+  return { user, allowed: role ? hasRole(user.role, role) : true };
 }

@@ -3,14 +3,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type User, users } from "@/db/schema";
+import type { UserDto } from "@/lib/api/types";
 import { AppError } from "@/lib/errors";
 import type { Logger } from "@/lib/logger";
 import { Role } from "@/lib/roles";
 import { hashPassword } from "./password";
 
-export type PublicUser = Pick<User, "id" | "email" | "name" | "role">;
-
-export function toPublicUser(user: User): PublicUser {
+export function toUserDto(user: User): UserDto {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

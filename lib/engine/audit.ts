@@ -46,7 +46,7 @@ export function appendEvent(tx: Tx, event: AuditEvent): void {
     actorType: event.actor.type,
     actorId: event.actor.id,
     actorName: event.actor.name,
-    data: event.data ? JSON.stringify(event.data) : null,
+    data: event.data ?? null,
     createdAt: event.at,
   });
 }

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { type Checkpoint, checkpoints } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
+import type { RunError } from "@/lib/run-error";
 import {
   CheckpointAction as Action,
   type CheckpointAction,
@@ -114,8 +115,7 @@ export class CheckpointManager {
       const def = snap && this.definitions(snap.workflowId);
       if (!snap || !def) throw new AppError("internal", `Run ${cp.runId} of checkpoint ${cp.id} cannot be loaded`);
       const step = def.steps[cp.stepIndex] as CheckpointStep;
-      const edited =
-        decision.action === Action.edit ? parseEdit(decision.content, cp.contentType as ContentType) : undefined;
+      const edited = decision.action === Action.edit ? parseEdit(decision.content, cp.contentType) : undefined;
 
       const status = STATUS_FOR_ACTION[decision.action];
       const now = Date.now();
@@ -160,11 +160,11 @@ export class CheckpointManager {
         if (retryAgent === undefined || cp.round + 1 >= step.maxRounds) {
           const message =
             retryAgent === undefined ? reason : `Rejected in ${step.maxRounds} rounds; last notes: ${reason}`;
-          const error = { message, step: step.name, kind: "reject", round: cp.round };
+          const error: RunError = { kind: "reject", message, step: step.name, round: cp.round };
           this.statuses.transitionInTx(tx, {
             ...base,
             to: RunStatus.failed,
-            patch: { error: JSON.stringify(error), finishedAt: now },
+            patch: { error, finishedAt: now },
             data: { error },
           });
           return { runId: snap.id, outcome: "failed" as const };
@@ -188,7 +188,7 @@ export class CheckpointManager {
           patch: {
             position: snap.position,
             round: 0,
-            ...(edited !== undefined ? { state: JSON.stringify(snap.state) } : {}),
+            ...(edited !== undefined ? { state: snap.state } : {}),
           },
         });
       }

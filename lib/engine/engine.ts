@@ -78,19 +78,23 @@ export class Engine {
         issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
       });
     }
-    const input = JSON.stringify(parsed.data);
+    const input = parsed.data;
     // keys are scoped to whoever sent them, so two clients cannot collide
     const scopedKey = request.idempotencyKey
       ? `${request.actor.type}:${request.actor.id}:${request.idempotencyKey}`
       : null;
-    const fingerprint = createHash("sha256").update(`${def.id}\n${input}`).digest("hex");
+    const fingerprint = createHash("sha256")
+      .update(`${def.id}\n${JSON.stringify(input)}`)
+      .digest("hex");
 
     const result = await this.commits.run((tx) => {
       if (scopedKey) {
         const existing = tx.select().from(workflowRuns).where(eq(workflowRuns.idempotencyKey, scopedKey)).get();
         if (existing) {
           const sameRequest =
-            createHash("sha256").update(`${existing.workflowId}\n${existing.input}`).digest("hex") === fingerprint;
+            createHash("sha256")
+              .update(`${existing.workflowId}\n${JSON.stringify(existing.input)}`)
+              .digest("hex") === fingerprint;
           if (!sameRequest) {
             throw new AppError("conflict", "This Idempotency-Key was already used for a different request");
           }
@@ -149,7 +153,7 @@ export class Engine {
       if (!run) throw new AppError("not_found", `Run ${runId} not found`);
       this.statuses.transitionInTx(tx, {
         runId,
-        from: run.status as RunStatus,
+        from: run.status,
         to: RunStatus.cancelled,
         actor,
         patch: { finishedAt: Date.now() },

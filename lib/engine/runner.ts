@@ -5,6 +5,7 @@ import { workflowRuns, workflowSteps } from "@/db/schema";
 import { errorMessage, isAppError } from "@/lib/errors";
 import { EventType, SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
+import type { RunError } from "@/lib/run-error";
 import { RESUMABLE_RUN_STATUSES, RunStatus, StepStatus } from "@/lib/status";
 import { appendEvent } from "./audit";
 import { type AgentStep, idempotencyKey, type WorkflowDefinition, type WorkflowState } from "./define";
@@ -190,7 +191,7 @@ export class Runner {
         return "stale";
       }
       this.insertStep(tx, snap, step, StepStatus.completed, result.attempt, result.startedAt, now, {
-        output: JSON.stringify(result.output),
+        output: result.output,
       });
       snap.state = state;
       snap.position += 1;
@@ -205,7 +206,12 @@ export class Runner {
     result: Extract<AgentResult, { ok: false }>,
   ): Promise<"finished" | "stale"> {
     const now = Date.now();
-    const error = { message: errorMessage(result.error), step: step.name, attempt: result.attempt, kind: "agent" };
+    const error: RunError = {
+      kind: "agent",
+      message: errorMessage(result.error),
+      step: step.name,
+      attempt: result.attempt,
+    };
     this.log.error(
       { runId: snap.id, step: step.name, attempt: result.attempt, err: result.error },
       "agent failed; run failed",
@@ -221,7 +227,7 @@ export class Runner {
           to: RunStatus.failed,
           actor: SYSTEM_ACTOR,
           expectPosition: snap.position,
-          patch: { error: JSON.stringify(error), finishedAt: now },
+          patch: { error, finishedAt: now },
           data: { error },
         });
       });
@@ -248,7 +254,7 @@ export class Runner {
     attempt: number,
     startedAt: number,
     finishedAt: number,
-    result: { output?: string; error?: string },
+    result: { output?: WorkflowState; error?: string },
   ): void {
     insertRow(tx, workflowSteps, {
       runId: snap.id,
@@ -282,7 +288,7 @@ export class Runner {
     this.log.error({ runId, err: error }, "run driver crashed");
     try {
       await this.managers.statuses.transition(runId, RunStatus.failed, SYSTEM_ACTOR, {
-        patch: { error: JSON.stringify({ message: errorMessage(error), kind: "engine" }), finishedAt: Date.now() },
+        patch: { error: { kind: "engine", message: errorMessage(error) }, finishedAt: Date.now() },
       });
     } catch (failError) {
       this.log.error({ runId, err: failError }, "could not mark crashed run as failed");

@@ -21,12 +21,12 @@ export function toSnapshot(row: WorkflowRun): RunSnapshot {
   return {
     id: row.id,
     workflowId: row.workflowId,
-    status: row.status as RunStatus,
+    status: row.status,
     position: row.position,
     round: row.round,
     feedback: row.feedback,
-    input: JSON.parse(row.input),
-    state: JSON.parse(row.state),
+    input: row.input,
+    state: row.state,
   };
 }
 

@@ -61,7 +61,8 @@ export class WorkflowStatusManager {
       db
         .update(workflowRuns)
         .set({
-          ...Object.fromEntries(fields.map((f) => [f, sql`${sql.placeholder(f)}`])),
+          // a bare placeholder is bound through the column, so JSON columns are encoded
+          ...Object.fromEntries(fields.map((f) => [f, sql.placeholder(f)])),
           status: sql`${sql.placeholder("to")}`,
           updatedAt: sql`${sql.placeholder("now")}`,
         })

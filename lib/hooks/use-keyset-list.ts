@@ -3,7 +3,7 @@
 import { type QueryKey, useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { apiFetch } from "@/lib/api/client";
-import type { Page } from "@/lib/api/dto";
+import type { Page } from "@/lib/api/types";
 
 /** A list the API pages with `?cursor=` (keyset): all pages loaded so far, flattened, plus the query for "Load more". */
 export function useKeysetList<T>(queryKey: QueryKey, url: (cursor?: string) => string) {

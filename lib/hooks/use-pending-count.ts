@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
-import type { CheckpointDto, Page } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
+import type { CheckpointDto, Page } from "@/lib/api/types";
 import { CheckpointStatus } from "@/lib/status";
 
 const COUNT_LIMIT = 100;

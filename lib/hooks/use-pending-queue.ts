@@ -1,8 +1,8 @@
 "use client";
 
 import { apiFetch } from "@/lib/api/client";
-import type { CheckpointDto, Page } from "@/lib/api/dto";
 import { queryKeys } from "@/lib/api/query-keys";
+import type { CheckpointDto, Page } from "@/lib/api/types";
 import { CheckpointStatus } from "@/lib/status";
 import { useKeysetList } from "./use-keyset-list";
 

@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { apiFetch } from "@/lib/api/client";
-import type { WorkflowDefinitionDto } from "@/lib/api/definitions";
 import { queryKeys } from "@/lib/api/query-keys";
+import type { WorkflowDefinitionDto } from "@/lib/api/types";
 
 /** Registered workflows (rarely change: cached for the session). */
 export function useWorkflowDefinitions() {

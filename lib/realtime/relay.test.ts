@@ -5,7 +5,7 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { workflowEvents } from "@/db/schema";
-import type { EventDto } from "@/lib/api/dto";
+import type { EventDto } from "@/lib/api/types";
 import { EventType } from "@/lib/events";
 import { EventRelay } from "./relay";
 

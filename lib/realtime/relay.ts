@@ -2,7 +2,8 @@ import "server-only";
 import { desc, gt } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflowEvents } from "@/db/schema";
-import { type EventDto, eventDto } from "@/lib/api/dto";
+import { eventDto } from "@/lib/api/serialize";
+import type { EventDto } from "@/lib/api/types";
 import type { Logger } from "@/lib/logger";
 
 const BATCH = 500;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
-import type { EventDto } from "@/lib/api/dto";
+import type { EventDto } from "@/lib/api/types";
 import {
   apiTokenById,
   apiTokenFor,

@@ -1,7 +1,8 @@
 import { listEventsAfter } from "@/db/queries";
-import { eventDto } from "@/lib/api/dto";
 import { readQuery, route } from "@/lib/api/http";
 import { eventsQuery } from "@/lib/api/schemas";
+import { eventDto } from "@/lib/api/serialize";
+import type { EventsResponse } from "@/lib/api/types";
 import { requireUser } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
@@ -10,5 +11,9 @@ export const GET = route((req) => {
   requireUser(req, Role.reviewer);
   const { after, limit } = readQuery(req, eventsQuery);
   const rows = listEventsAfter(getRuntime().db, after, limit);
-  return Response.json({ items: rows.map(eventDto), lastId: rows.at(-1)?.id ?? after, hasMore: rows.length === limit });
+  return Response.json({
+    items: rows.map(eventDto),
+    lastId: rows.at(-1)?.id ?? after,
+    hasMore: rows.length === limit,
+  } satisfies EventsResponse);
 });

@@ -1,7 +1,8 @@
 import { listRuns } from "@/db/queries";
-import { runDto } from "@/lib/api/dto";
 import { readJson, readQuery, route } from "@/lib/api/http";
 import { idempotencyKeyHeader, runListQuery, startRunBody } from "@/lib/api/schemas";
+import { runDto } from "@/lib/api/serialize";
+import type { Page, RunDto, RunResponse } from "@/lib/api/types";
 import { actorOf, assertMutation, requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
 import { Role } from "@/lib/roles";
@@ -10,7 +11,7 @@ import { getRuntime } from "@/lib/runtime";
 export const GET = route((req) => {
   requireRole(req, Role.reviewer, { allowToken: true });
   const page = listRuns(getRuntime().db, readQuery(req, runListQuery));
-  return Response.json({ items: page.items.map(runDto), nextCursor: page.nextCursor });
+  return Response.json({ items: page.items.map(runDto), nextCursor: page.nextCursor } satisfies Page<RunDto>);
 });
 
 export const POST = route(async (req) => {
@@ -26,8 +27,8 @@ export const POST = route(async (req) => {
     idempotencyKey: key?.data,
     actor: actorOf(principal),
   });
-  return Response.json(
-    { run: runDto(run) },
-    { status: created ? 201 : 200, headers: created ? {} : { "Idempotent-Replayed": "true" } },
-  );
+  return Response.json({ run: runDto(run) } satisfies RunResponse, {
+    status: created ? 201 : 200,
+    headers: created ? {} : { "Idempotent-Replayed": "true" },
+  });
 });

@@ -1,9 +1,10 @@
 import { readJson, route } from "@/lib/api/http";
 import { loginBody } from "@/lib/api/schemas";
+import type { UserResponse } from "@/lib/api/types";
 import { assertMutation, isSecureRequest } from "@/lib/auth/guard";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { createSession, SESSION_TTL_MS, sessionCookie } from "@/lib/auth/sessions";
-import { findUserByEmail, toPublicUser } from "@/lib/auth/users";
+import { findUserByEmail, toUserDto } from "@/lib/auth/users";
 import { AppError } from "@/lib/errors";
 import { getRuntime } from "@/lib/runtime";
 
@@ -45,8 +46,7 @@ export const POST = route(async (req) => {
   loginLimits.perAddress.forgive(address);
   const session = createSession(db, user.id);
   log.info({ userId: user.id }, "signed in");
-  return Response.json(
-    { user: toPublicUser(user) },
-    { headers: { "Set-Cookie": sessionCookie(session.token, SESSION_TTL_MS / 1000, isSecureRequest(req)) } },
-  );
+  return Response.json({ user: toUserDto(user) } satisfies UserResponse, {
+    headers: { "Set-Cookie": sessionCookie(session.token, SESSION_TTL_MS / 1000, isSecureRequest(req)) },
+  });
 });

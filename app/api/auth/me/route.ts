@@ -1,9 +1,10 @@
 import { route } from "@/lib/api/http";
+import type { UserResponse } from "@/lib/api/types";
 import { requireUser } from "@/lib/auth/guard";
-import { toPublicUser } from "@/lib/auth/users";
+import { toUserDto } from "@/lib/auth/users";
 import { Role } from "@/lib/roles";
 
 export const GET = route((req) => {
   const { user } = requireUser(req, Role.reviewer);
-  return Response.json({ user: toPublicUser(user) });
+  return Response.json({ user: toUserDto(user) } satisfies UserResponse);
 });

@@ -1,6 +1,7 @@
 import { getRunDetail } from "@/db/queries";
-import { checkpointDto, eventDto, runDto, stepDto } from "@/lib/api/dto";
 import { route } from "@/lib/api/http";
+import { checkpointDto, eventDto, runDto, stepDto } from "@/lib/api/serialize";
+import type { RunDetailResponse } from "@/lib/api/types";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
 import { Role } from "@/lib/roles";
@@ -15,5 +16,5 @@ export const GET = route<{ id: string }>((req, { id }) => {
     steps: detail.steps.map(stepDto),
     checkpoints: detail.checkpoints.map(checkpointDto),
     events: detail.events.map(eventDto),
-  });
+  } satisfies RunDetailResponse);
 });

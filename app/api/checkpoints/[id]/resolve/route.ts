@@ -1,7 +1,7 @@
 import { getCheckpoint, getRun } from "@/db/queries";
-import { checkpointDto, runDto } from "@/lib/api/dto";
 import { readJson, route } from "@/lib/api/http";
 import { resolveBody } from "@/lib/api/schemas";
+import { checkpointDto, runDto } from "@/lib/api/serialize";
 import { actorOf, assertMutation, requireUser } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";

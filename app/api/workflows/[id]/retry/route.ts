@@ -1,7 +1,7 @@
 import { getRun } from "@/db/queries";
-import { runDto } from "@/lib/api/dto";
 import { readJson, route } from "@/lib/api/http";
 import { emptyBody } from "@/lib/api/schemas";
+import { runDto } from "@/lib/api/serialize";
 import { actorOf, assertMutation, requireUser } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";

@@ -1,0 +1,86 @@
+import "server-only";
+import type { Checkpoint, WorkflowEvent, WorkflowRun, WorkflowStep } from "@/db/schema";
+import type { WorkflowDefinition } from "@/lib/engine/define";
+import type { CheckpointDto, EventDto, RunDto, StepDto, WorkflowDefinitionDto } from "./types";
+
+/** Database rows → the API's JSON (lib/api/types.ts). Timestamps leave as ISO strings. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function runDto(row: WorkflowRun): RunDto {
+  return {
+    id: row.id,
+    workflow: row.workflowId,
+    status: row.status,
+    input: row.input,
+    state: row.state,
+    position: row.position,
+    round: row.round,
+    error: row.error,
+    createdBy: row.createdBy,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    finishedAt: isoOrNull(row.finishedAt),
+  };
+}
+
+export function stepDto(row: WorkflowStep): StepDto {
+  return {
+    id: row.id,
+    stepIndex: row.stepIndex,
+    name: row.stepName,
+    round: row.round,
+    attempt: row.attempt,
+    status: row.status,
+    output: row.output,
+    error: row.error,
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    durationMs: row.finishedAt - row.startedAt,
+  };
+}
+
+export function checkpointDto(row: Checkpoint): CheckpointDto {
+  return {
+    id: row.id,
+    runId: row.runId,
+    workflow: row.workflowId,
+    stepIndex: row.stepIndex,
+    step: row.stepName,
+    round: row.round,
+    showKey: row.showKey,
+    contentType: row.contentType,
+    content: row.content,
+    status: row.status,
+    editedContent: row.editedContent,
+    notes: row.notes,
+    reviewer: row.reviewerName ? { id: row.reviewerId, name: row.reviewerName } : null,
+    createdAt: iso(row.createdAt),
+    resolvedAt: isoOrNull(row.resolvedAt),
+  };
+}
+
+export function eventDto(row: WorkflowEvent): EventDto {
+  return {
+    id: row.id,
+    type: row.type,
+    runId: row.runId,
+    checkpointId: row.checkpointId,
+    fromStatus: row.fromStatus,
+    toStatus: row.toStatus,
+    actor: { type: row.actorType, id: row.actorId, name: row.actorName },
+    data: row.data,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+export function definitionDto(def: WorkflowDefinition): WorkflowDefinitionDto {
+  return {
+    id: def.id,
+    name: def.name,
+    description: def.description,
+    inputSchema: def.inputJsonSchema,
+    steps: def.steps.map((s) => ({ name: s.name, kind: s.kind })),
+  };
+}

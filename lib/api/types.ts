@@ -1,0 +1,93 @@
+import type { ContentType } from "@/lib/content-type";
+import type { ActorType, EventType } from "@/lib/events";
+import type { Role } from "@/lib/roles";
+import type { RunError } from "@/lib/run-error";
+import type { CheckpointStatus, RunStatus, StepStatus } from "@/lib/status";
+
+/**
+ * The JSON the API returns, declared once: route handlers check what they
+ * build against these (`satisfies`), pages and clients read them. Client-safe:
+ * the mappers from database rows live in lib/api/serialize.ts (server-only).
+ */
+
+export type RunDto = {
+  id: string;
+  workflow: string;
+  status: RunStatus;
+  input: Record<string, unknown>;
+  state: Record<string, unknown>;
+  position: number;
+  round: number;
+  error: RunError | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+};
+
+export type StepDto = {
+  id: number;
+  stepIndex: number;
+  name: string;
+  round: number;
+  attempt: number;
+  status: StepStatus;
+  output: Record<string, unknown> | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+};
+
+export type CheckpointDto = {
+  id: string;
+  runId: string;
+  workflow: string;
+  stepIndex: number;
+  step: string;
+  round: number;
+  showKey: string;
+  contentType: ContentType;
+  content: string;
+  status: CheckpointStatus;
+  editedContent: string | null;
+  notes: string | null;
+  reviewer: { id: string | null; name: string } | null;
+  createdAt: string;
+  resolvedAt: string | null;
+};
+
+export type EventDto = {
+  id: number;
+  type: EventType;
+  runId: string;
+  checkpointId: string | null;
+  fromStatus: RunStatus | CheckpointStatus | null;
+  toStatus: RunStatus | CheckpointStatus | null;
+  actor: { type: ActorType; id: string | null; name: string };
+  data: Record<string, unknown> | null;
+  createdAt: string;
+};
+
+export type WorkflowDefinitionDto = {
+  id: string;
+  name: string;
+  description: string;
+  inputSchema: unknown;
+  steps: { name: string; kind: "agent" | "checkpoint" }[];
+};
+
+/** A keyset-paged list: `?limit=&cursor=` → the items and the cursor of the next page (null on the last). */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+export type UserDto = { id: string; email: string; name: string; role: Role };
+
+export type UserResponse = { user: UserDto };
+export type OkResponse = { ok: true };
+export type HealthResponse = { ok: boolean; db: boolean };
+export type DefinitionsResponse = { items: WorkflowDefinitionDto[] };
+export type RunResponse = { run: RunDto };
+export type RunDetailResponse = { run: RunDto; steps: StepDto[]; checkpoints: CheckpointDto[]; events: EventDto[] };
+export type CheckpointResponse = { checkpoint: CheckpointDto };
+export type DecisionResponse = { checkpoint: CheckpointDto; run: RunDto };
+export type EventsResponse = { items: EventDto[]; lastId: number; hasMore: boolean };
