@@ -142,6 +142,13 @@ export function listEventsAfter(db: Db, after: number, limit: number) {
     .all();
 }
 
+/** The newest audit event id (0 for an empty log): where the relay starts. */
+export function latestEventId(db: Db): number {
+  return (
+    db.select({ id: workflowEvents.id }).from(workflowEvents).orderBy(desc(workflowEvents.id)).limit(1).get()?.id ?? 0
+  );
+}
+
 export function databaseIsHealthy(db: Db): boolean {
   try {
     return db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
