@@ -1,38 +1,43 @@
 import "server-only";
-import { and, asc, desc, eq, gt, gte, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { CheckpointListQuery, RunListQuery } from "@/lib/api/schemas";
-import { AppError } from "@/lib/errors";
+import { type CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
 import { checkpoints, workflowEvents, workflowRuns, workflowSteps } from "./schema";
 
-/** Read queries for route handlers. Writes go through the engine (lib/engine). */
+/**
+ * Named read queries (route handlers, the relay, the engine's recovery). Runs
+ * and checkpoints are written only by the engine (lib/engine).
+ */
 
-type Cursor = { createdAt: number; id: string };
+/** Where a keyset page starts: after the row with this (createdAt, id). */
+export type Cursor = { createdAt: number; id: string };
+/** One page of rows and the cursor of the next page (null on the last). */
+export type Keyset<T> = { items: T[]; next: Cursor | null };
+type PageRequest = { limit: number; after?: Cursor };
 
-export function encodeCursor(row: Cursor): string {
-  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): Cursor | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError("invalid_input", "The cursor is not valid", { cursor });
-}
+export type RunFilter = { status?: RunStatus; workflow?: string };
+export type CheckpointFilter = {
+  status?: CheckpointStatus;
+  workflow?: string;
+  step?: string;
+  reviewer?: string;
+  runId?: string;
+  q?: string;
+  /** ISO date (a whole day) or instant, inclusive. */
+  from?: string;
+  /** ISO date (a whole day) or instant, exclusive. */
+  to?: string;
+};
 
 /** Rows after the cursor in (createdAt, id) order, one extra fetched to know whether a next page exists. */
-function page<T extends Cursor>(rows: T[], limit: number) {
+function keysetPage<T extends Cursor>(rows: T[], limit: number): Keyset<T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
 
-function keyset(
+function after(
   columns: { createdAt: SQLiteColumn; id: SQLiteColumn },
   cursor: Cursor | undefined,
   newestFirst: boolean,
@@ -45,20 +50,21 @@ function keyset(
   );
 }
 
-export function listRuns(db: Db, query: RunListQuery) {
-  const where = and(
-    query.status ? eq(workflowRuns.status, query.status) : undefined,
-    query.workflow ? eq(workflowRuns.workflowId, query.workflow) : undefined,
-    keyset(workflowRuns, decodeCursor(query.cursor), true),
-  );
+export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
   const rows = db
     .select()
     .from(workflowRuns)
-    .where(where)
+    .where(
+      and(
+        filter.status ? eq(workflowRuns.status, filter.status) : undefined,
+        filter.workflow ? eq(workflowRuns.workflowId, filter.workflow) : undefined,
+        after(workflowRuns, page.after, true),
+      ),
+    )
     .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
-    .limit(query.limit + 1)
+    .limit(page.limit + 1)
     .all();
-  return page(rows, query.limit);
+  return keysetPage(rows, page.limit);
 }
 
 export function getRun(db: Db, id: string) {
@@ -81,6 +87,17 @@ export function getRunDetail(db: Db, id: string) {
   };
 }
 
+/** Runs an earlier process left pending or running, oldest first (the engine resumes them at start). */
+export function listResumableRunIds(db: Db): string[] {
+  return db
+    .select({ id: workflowRuns.id })
+    .from(workflowRuns)
+    .where(inArray(workflowRuns.status, [...RESUMABLE_RUN_STATUSES]))
+    .orderBy(workflowRuns.createdAt)
+    .all()
+    .map((row) => row.id);
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -92,18 +109,18 @@ function dayBound(value: string, end: boolean): number {
   return isDate && end ? ms + 24 * 60 * 60 * 1000 : ms;
 }
 
-export function checkpointFilters(query: Omit<CheckpointListQuery, "limit" | "cursor" | "order">): SQL | undefined {
-  const pattern = query.q ? `%${escapeLike(query.q)}%` : undefined;
+function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
+  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
   return and(
-    query.status ? eq(checkpoints.status, query.status) : undefined,
-    query.workflow ? eq(checkpoints.workflowId, query.workflow) : undefined,
-    query.step ? eq(checkpoints.stepName, query.step) : undefined,
-    query.runId ? eq(checkpoints.runId, query.runId) : undefined,
-    query.reviewer
-      ? or(eq(checkpoints.reviewerId, query.reviewer), eq(checkpoints.reviewerName, query.reviewer))
+    filter.status ? eq(checkpoints.status, filter.status) : undefined,
+    filter.workflow ? eq(checkpoints.workflowId, filter.workflow) : undefined,
+    filter.step ? eq(checkpoints.stepName, filter.step) : undefined,
+    filter.runId ? eq(checkpoints.runId, filter.runId) : undefined,
+    filter.reviewer
+      ? or(eq(checkpoints.reviewerId, filter.reviewer), eq(checkpoints.reviewerName, filter.reviewer))
       : undefined,
-    query.from ? gte(checkpoints.createdAt, dayBound(query.from, false)) : undefined,
-    query.to ? lt(checkpoints.createdAt, dayBound(query.to, true)) : undefined,
+    filter.from ? gte(checkpoints.createdAt, dayBound(filter.from, false)) : undefined,
+    filter.to ? lt(checkpoints.createdAt, dayBound(filter.to, true)) : undefined,
     pattern
       ? or(
           sql`${checkpoints.content} LIKE ${pattern} ESCAPE '\\'`,
@@ -115,28 +132,28 @@ export function checkpointFilters(query: Omit<CheckpointListQuery, "limit" | "cu
   );
 }
 
-export function listCheckpoints(db: Db, query: CheckpointListQuery) {
-  const newestFirst = query.order === "newest";
+export function listCheckpoints(db: Db, filter: CheckpointFilter, page: PageRequest & { order: "oldest" | "newest" }) {
+  const newestFirst = page.order === "newest";
   const direction = newestFirst ? desc : asc;
   const rows = db
     .select()
     .from(checkpoints)
-    .where(and(checkpointFilters(query), keyset(checkpoints, decodeCursor(query.cursor), newestFirst)))
+    .where(and(checkpointWhere(filter), after(checkpoints, page.after, newestFirst)))
     .orderBy(direction(checkpoints.createdAt), direction(checkpoints.id))
-    .limit(query.limit + 1)
+    .limit(page.limit + 1)
     .all();
-  return page(rows, query.limit);
+  return keysetPage(rows, page.limit);
 }
 
 export function getCheckpoint(db: Db, id: string) {
   return db.select().from(checkpoints).where(eq(checkpoints.id, id)).get();
 }
 
-export function listEventsAfter(db: Db, after: number, limit: number) {
+export function listEventsAfter(db: Db, afterId: number, limit: number) {
   return db
     .select()
     .from(workflowEvents)
-    .where(gt(workflowEvents.id, after))
+    .where(gt(workflowEvents.id, afterId))
     .orderBy(asc(workflowEvents.id))
     .limit(limit)
     .all();

@@ -63,3 +63,10 @@ export function isAppError(error: unknown): error is AppError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The one shape of validation details: every failed field, with its path, message and zod code. */
+export function validationDetails(error: {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code: string }>;
+}) {
+  return { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code })) };
+}

@@ -76,9 +76,9 @@ function review() {
   for (const cp of pendingQuery.all()) {
     if (deciding.has(cp.id)) continue;
     deciding.add(cp.id);
-    void engine.resolveCheckpoint(cp.id, { action: "approve" }, reviewer).then(({ outcome }) => {
+    void engine.resolveCheckpoint(cp.id, { action: "approve" }, reviewer).then(({ next }) => {
       deciding.delete(cp.id);
-      if (outcome !== "finished") return;
+      if (next !== "end") return;
       completed += 1;
       latencies.push(performance.now() - (startedAt.get(cp.runId) ?? 0));
       startedAt.delete(cp.runId);
@@ -110,7 +110,7 @@ const result = {
   runsPerSecond: Math.round(totalRuns / seconds),
   // units of work per run (each atomic on its own) and the transactions they were group-committed in
   unitsPerRun: 8,
-  writeTransactionsPerRun: Number((engine.stats().commits / totalRuns).toFixed(2)),
+  writeTransactionsPerRun: Number((engine.stats().committedTransactions / totalRuns).toFixed(2)),
   eventLoopUtilization,
   runLatencyMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99) },
   engineAfter: engine.stats(),

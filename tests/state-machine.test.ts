@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, Sqlite } from "@/db/client";
-import { workflowEvents, workflowRuns } from "@/db/schema";
-import { WorkflowStatusManager } from "@/lib/engine/status-manager";
-import { GroupCommit } from "@/lib/engine/tx";
+import { type WorkflowRun, workflowEvents, workflowRuns } from "@/db/schema";
+import { CommitQueue } from "@/lib/engine/commit-queue";
+import { loadRunOrThrow, type TransitionOptions, WorkflowStatusManager } from "@/lib/engine/status-manager";
 import { AppError } from "@/lib/errors";
 import { type Actor, EventType } from "@/lib/events";
 import {
@@ -36,16 +36,22 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
   let db: Db;
   let sqlite: Sqlite;
   let commits = 0;
-  let statuses: WorkflowStatusManager;
+  let queue: CommitQueue;
+  const statuses = new WorkflowStatusManager();
 
   beforeAll(() => {
     ({ db, sqlite } = openTempDatabase());
-    statuses = new WorkflowStatusManager(
-      new GroupCommit(db, sqlite, () => {
-        commits += 1;
-      }),
-    );
+    queue = new CommitQueue(db, () => {
+      commits += 1;
+    });
   });
+
+  /** One unit of work, as the engine runs it: the run as `seen` (default: as loaded now) moves to `to`. */
+  const transition = (id: string, to: RunStatus, options?: TransitionOptions, seen?: Partial<WorkflowRun>) =>
+    queue.write((tx) => {
+      const run = loadRunOrThrow(tx, id);
+      return statuses.transition(tx, { ...run, ...seen }, to, ACTOR, options);
+    });
   afterAll(() => sqlite?.close());
 
   /** A run row sitting in `status`, as the engine would have left it. */
@@ -88,10 +94,11 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
       const totalBefore = eventCount();
       const commitsBefore = commits;
 
-      const result = await statuses.transition(id, to, ACTOR, { patch: { position: 3 }, data: { why: "test" } });
+      const result = await transition(id, to, { patch: { position: 3 }, data: { why: "test" } });
 
-      expect(result).toEqual({ from, to });
       const row = runRow(id)!;
+      // the manager returns the run as written
+      expect(result).toEqual(row);
       expect(row.status).toBe(to);
       expect(row.position).toBe(3);
       expect(eventCount()).toBe(totalBefore + 1);
@@ -120,7 +127,7 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
       let thrown: unknown;
       try {
-        await statuses.transition(id, to, ACTOR, {
+        await transition(id, to, {
           patch: { position: 3, error: { kind: "engine", message: "should not be written" } },
         });
       } catch (error) {
@@ -136,16 +143,14 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
     },
   );
 
-  it("refuses a transition whose expected `from` is stale (the run moved meanwhile) and writes nothing", () => {
+  it("refuses a transition whose expected `from` is stale (the run moved meanwhile) and writes nothing", async () => {
     const id = insertRun(RunStatus.cancelled);
     const rowBefore = runRow(id);
     const totalBefore = eventCount();
     // the caller believes the run is still running; the table allows running → completed, the row does not
-    expect(() =>
-      db.transaction((tx) =>
-        statuses.transitionInTx(tx, { runId: id, from: RunStatus.running, to: RunStatus.completed, actor: ACTOR }),
-      ),
-    ).toThrowError(expect.objectContaining({ code: "invalid_transition" }));
+    await expect(transition(id, RunStatus.completed, {}, { status: RunStatus.running })).rejects.toThrowError(
+      expect.objectContaining({ code: "invalid_transition" }),
+    );
     expect(runRow(id)).toEqual(rowBefore);
     expect(eventCount()).toBe(totalBefore);
   });
@@ -154,7 +159,7 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
     const id = insertRun(RunStatus.running);
     const rowBefore = runRow(id);
     const totalBefore = eventCount();
-    await expect(statuses.transition(id, RunStatus.failed, ACTOR, { expectPosition: 7 })).rejects.toThrowError(
+    await expect(transition(id, RunStatus.failed, {}, { position: 7 })).rejects.toThrowError(
       expect.objectContaining({ code: "invalid_transition" }),
     );
     expect(runRow(id)).toEqual(rowBefore);
@@ -163,7 +168,7 @@ describe("run status state machine (WorkflowStatusManager on a real SQLite file)
 
   it("answers not_found for an unknown run and writes nothing", async () => {
     const totalBefore = eventCount();
-    await expect(statuses.transition("no-such-run", RunStatus.running, ACTOR)).rejects.toThrowError(
+    await expect(transition("no-such-run", RunStatus.running)).rejects.toThrowError(
       expect.objectContaining({ code: "not_found" }),
     );
     expect(eventCount()).toBe(totalBefore);

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 export type WorkflowState = Record<string, unknown>;
@@ -32,6 +33,8 @@ export type CheckpointStep = {
   show: string;
   onReject: RejectPolicy;
   maxRounds: number;
+  /** With onReject "retry": the index of the agent that re-runs (set by defineWorkflow), else null. */
+  retryFrom: number | null;
 };
 
 export type Step = AgentStep | CheckpointStep;
@@ -43,8 +46,6 @@ export type WorkflowDefinition = {
   input: z.ZodObject;
   inputJsonSchema: unknown;
   steps: readonly Step[];
-  /** For a checkpoint index with onReject "retry": the agent index that re-runs. */
-  retryTargets: ReadonlyMap<number, number>;
 };
 
 export function agent(name: string, run: AgentFn, options: { retries?: number; backoffMs?: number } = {}): AgentStep {
@@ -61,6 +62,7 @@ export function checkpoint(
     show: options.show,
     onReject: options.onReject ?? "fail",
     maxRounds: options.maxRounds ?? 3,
+    retryFrom: null,
   };
 }
 
@@ -72,15 +74,13 @@ export function defineWorkflow(spec: {
   steps: Step[];
 }): WorkflowDefinition {
   const names = new Set<string>();
-  const retryTargets = new Map<number, number>();
-  spec.steps.forEach((step, index) => {
+  const steps = spec.steps.map((step, index): Step => {
     if (names.has(step.name)) throw new Error(`${spec.id}: duplicate step name "${step.name}"`);
     names.add(step.name);
-    if (step.kind === "checkpoint" && step.onReject === "retry") {
-      const previous = spec.steps.slice(0, index).findLastIndex((s) => s.kind === "agent");
-      if (previous < 0) throw new Error(`${spec.id}: checkpoint "${step.name}" retries but no agent precedes it`);
-      retryTargets.set(index, previous);
-    }
+    if (step.kind !== "checkpoint" || step.onReject !== "retry") return step;
+    const retryFrom = spec.steps.slice(0, index).findLastIndex((s) => s.kind === "agent");
+    if (retryFrom < 0) throw new Error(`${spec.id}: checkpoint "${step.name}" retries but no agent precedes it`);
+    return { ...step, retryFrom };
   });
   const input = spec.input.strict();
   return {
@@ -89,11 +89,11 @@ export function defineWorkflow(spec: {
     description: spec.description ?? "",
     input,
     inputJsonSchema: z.toJSONSchema(input, { io: "input" }),
-    steps: spec.steps,
-    retryTargets,
+    steps,
   };
 }
 
-export function idempotencyKey(runId: string, stepName: string, round: number): string {
+/** The key an agent passes to external systems: the same for every attempt of one step round. */
+export function agentIdempotencyKey(runId: string, stepName: string, round: number): string {
   return `${runId}:${stepName}:${round}`;
 }

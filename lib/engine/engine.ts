@@ -1,21 +1,18 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type WorkflowRun, workflowRuns } from "@/db/schema";
-import { AppError } from "@/lib/errors";
-import { type Actor, EventType } from "@/lib/events";
+import { listResumableRunIds } from "@/db/queries";
+import type { Checkpoint, WorkflowRun } from "@/db/schema";
+import { AppError, validationDetails } from "@/lib/errors";
+import type { Actor } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import { RunStatus } from "@/lib/status";
-import { appendEvent } from "./audit";
+import { arriveAtStep, type Managers, type Next, resumeAfterDecision } from "./advance";
 import { CheckpointManager, type Decision } from "./checkpoint-manager";
+import { CommitQueue } from "./commit-queue";
 import type { WorkflowDefinition } from "./define";
-import { insertRow } from "./prepared";
-import { type Managers, settle } from "./progress";
 import { Runner } from "./runner";
-import { loadSnapshot } from "./snapshot";
-import { WorkflowStatusManager } from "./status-manager";
-import { GroupCommit } from "./tx";
+import { loadRunOrThrow, WorkflowStatusManager } from "./status-manager";
 
 export type EngineOptions = {
   db: Db;
@@ -26,107 +23,97 @@ export type EngineOptions = {
   onCommit?: () => void;
 };
 
-export type StartRequest = { workflowId: string; input: unknown; idempotencyKey?: string; actor: Actor };
+export type StartRequest = {
+  workflowId: string;
+  input: unknown;
+  /** The client's Idempotency-Key: the same request again returns the first run. */
+  requestKey?: string;
+  actor: Actor;
+};
 
-/** The engine's public face: everything route handlers, the CLI and tests may ask of runs. */
+/**
+ * The engine's public face: everything route handlers, the CLI and tests may
+ * ask of runs. It and its Runner own every commit; the managers change rows
+ * only inside the units of work they hand them.
+ */
 export class Engine {
-  readonly statuses: WorkflowStatusManager;
-  readonly checkpoints: CheckpointManager;
   readonly runner: Runner;
-  private readonly commits: GroupCommit;
-  private readonly db: Db;
+  private readonly commits: CommitQueue;
+  private readonly managers: Managers;
   private readonly workflows: ReadonlyMap<string, WorkflowDefinition>;
   private readonly log: Logger;
 
-  constructor(options: EngineOptions) {
-    this.db = options.db;
+  constructor(private readonly options: EngineOptions) {
     this.log = options.log;
     this.workflows = new Map(options.workflows.map((w) => [w.id, w]));
-    this.commits = new GroupCommit(this.db, this.db.$client, options.onCommit ?? (() => {}));
-    const definitions = (id: string) => this.workflows.get(id);
-    this.statuses = new WorkflowStatusManager(this.commits);
-    this.checkpoints = new CheckpointManager(this.commits, this.statuses, definitions);
-    const managers: Managers = { statuses: this.statuses, checkpoints: this.checkpoints };
-    this.runner = new Runner(this.db, this.commits, managers, definitions, options.concurrency, this.log);
+    this.commits = new CommitQueue(options.db, options.onCommit);
+    const statuses = new WorkflowStatusManager();
+    this.managers = { statuses, checkpoints: new CheckpointManager(statuses) };
+    this.runner = new Runner(this.commits, this.managers, (id) => this.definitionOf(id), options.concurrency, this.log);
   }
 
   listWorkflows(): WorkflowDefinition[] {
     return [...this.workflows.values()];
   }
 
-  getWorkflow(id: string): WorkflowDefinition | undefined {
-    return this.workflows.get(id);
-  }
-
-  /** Resumes what an earlier process left running. Runs awaiting a checkpoint keep waiting. */
+  /** Resumes what an earlier process left pending or running. Runs awaiting a checkpoint keep waiting. */
   recover(): number {
-    const count = this.runner.recover();
-    if (count > 0) this.log.info({ count }, "resuming runs left running");
-    return count;
+    const ids = listResumableRunIds(this.options.db);
+    for (const id of ids) this.runner.enqueue(id);
+    if (ids.length > 0) this.log.info({ count: ids.length }, "resuming runs left running");
+    return ids.length;
   }
 
   /**
-   * Starts a run (one transaction: the run and its audit event). With an
-   * idempotency key, the same request again returns the first run.
+   * Starts a run (one unit of work: the run and its audit event). With a
+   * request key, the same request again returns the first run.
    */
   async startRun(request: StartRequest): Promise<{ run: WorkflowRun; created: boolean }> {
     const def = this.workflows.get(request.workflowId);
     if (!def) throw new AppError("unknown_workflow", `Unknown workflow "${request.workflowId}"`);
     const parsed = def.input.safeParse(request.input);
     if (!parsed.success) {
-      throw new AppError("invalid_input", "The input does not match the workflow's schema", {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      });
+      throw new AppError(
+        "invalid_input",
+        "The input does not match the workflow's schema",
+        validationDetails(parsed.error),
+      );
     }
     const input = parsed.data;
     // keys are scoped to whoever sent them, so two clients cannot collide
-    const scopedKey = request.idempotencyKey
-      ? `${request.actor.type}:${request.actor.id}:${request.idempotencyKey}`
-      : null;
-    const fingerprint = createHash("sha256")
-      .update(`${def.id}\n${JSON.stringify(input)}`)
-      .digest("hex");
+    const scopedKey = request.requestKey ? `${request.actor.type}:${request.actor.id}:${request.requestKey}` : null;
+    const fingerprint = requestFingerprint(def.id, input);
 
-    const result = await this.commits.run((tx) => {
-      if (scopedKey) {
-        const existing = tx.select().from(workflowRuns).where(eq(workflowRuns.idempotencyKey, scopedKey)).get();
-        if (existing) {
-          const sameRequest =
-            createHash("sha256")
-              .update(`${existing.workflowId}\n${JSON.stringify(existing.input)}`)
-              .digest("hex") === fingerprint;
-          if (!sameRequest) {
-            throw new AppError("conflict", "This Idempotency-Key was already used for a different request");
-          }
-          return { run: existing, created: false };
+    const result = await this.commits.write((tx) => {
+      const existing = scopedKey ? tx.runByRequestKey(scopedKey) : undefined;
+      if (existing) {
+        if (requestFingerprint(existing.workflowId, existing.input) !== fingerprint) {
+          throw new AppError("conflict", "This Idempotency-Key was already used for a different request");
         }
+        return { run: existing, created: false };
       }
       const now = Date.now();
-      const run: WorkflowRun = {
-        id: randomUUID(),
-        workflowId: def.id,
-        status: RunStatus.pending,
-        input,
-        state: input,
-        position: 0,
-        round: 0,
-        feedback: null,
-        error: null,
-        idempotencyKey: scopedKey,
-        createdBy: request.actor.name,
-        createdAt: now,
-        updatedAt: now,
-        finishedAt: null,
-      };
-      insertRow(tx, workflowRuns, run);
-      appendEvent(tx, {
-        type: EventType.runCreated,
-        runId: run.id,
-        toStatus: RunStatus.pending,
-        actor: request.actor,
-        data: { workflow: def.id },
-        at: now,
-      });
+      const run = this.managers.statuses.create(
+        tx,
+        {
+          id: randomUUID(),
+          workflowId: def.id,
+          status: RunStatus.pending,
+          input,
+          state: input,
+          position: 0,
+          round: 0,
+          feedback: null,
+          error: null,
+          idempotencyKey: scopedKey,
+          createdBy: request.actor.name,
+          createdAt: now,
+          updatedAt: now,
+          finishedAt: null,
+        },
+        request.actor,
+        { workflow: def.id },
+      );
       return { run, created: true };
     });
     if (result.created) {
@@ -136,71 +123,85 @@ export class Engine {
     return result;
   }
 
-  async resolveCheckpoint(checkpointId: string, decision: Decision, actor: Actor) {
-    const result = await this.checkpoints.resolve(checkpointId, decision, actor);
-    if (result.outcome === "continue") this.runner.enqueue(result.runId);
+  /**
+   * One unit of work: the reviewer claims the checkpoint (exactly one of many
+   * concurrent deciders wins), the decision event, and the run's resumption.
+   */
+  async resolveCheckpoint(
+    checkpointId: string,
+    decision: Decision,
+    actor: Actor,
+  ): Promise<{ checkpoint: Checkpoint; run: WorkflowRun; next: Next }> {
+    const result = await this.commits.write((tx) => {
+      const checkpoint = this.managers.checkpoints.claim(tx, checkpointId, decision, actor);
+      const run = loadRunOrThrow(tx, checkpoint.runId);
+      const resumed = resumeAfterDecision(
+        tx,
+        this.managers,
+        this.definitionOf(run.workflowId),
+        run,
+        checkpoint,
+        decision,
+        actor,
+      );
+      return { checkpoint, ...resumed };
+    });
+    if (result.next === "agent") this.runner.enqueue(result.run.id);
     this.log.info(
-      { checkpointId, runId: result.runId, action: decision.action, actor: actor.name },
+      { checkpointId, runId: result.run.id, action: decision.action, actor: actor.name },
       "checkpoint decided",
     );
     return result;
   }
 
   /** One unit of work: the run is cancelled and anything still pending on it is closed. */
-  async cancelRun(runId: string, actor: Actor): Promise<void> {
-    await this.commits.run((tx) => {
-      const run = tx.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, runId)).get();
-      if (!run) throw new AppError("not_found", `Run ${runId} not found`);
-      this.statuses.transitionInTx(tx, {
-        runId,
-        from: run.status,
-        to: RunStatus.cancelled,
-        actor,
+  async cancelRun(runId: string, actor: Actor): Promise<WorkflowRun> {
+    const cancelled = await this.commits.write((tx) => {
+      const run = this.managers.statuses.transition(tx, loadRunOrThrow(tx, runId), RunStatus.cancelled, actor, {
         patch: { finishedAt: Date.now() },
       });
-      this.checkpoints.closePendingInTx(tx, runId, actor);
+      this.managers.checkpoints.closePending(tx, runId, actor);
+      return run;
     });
     this.log.info({ runId, actor: actor.name }, "run cancelled");
+    return cancelled;
   }
 
   /**
    * An admin's retry of a failed run: it resumes at the step that failed. A run
    * failed by a reject gets a fresh review round of the same checkpoint.
    */
-  async retryRun(runId: string, actor: Actor): Promise<void> {
-    const outcome = await this.commits.run((tx) => {
-      const snap = loadSnapshot(tx, runId);
-      if (!snap) throw new AppError("not_found", `Run ${runId} not found`);
+  async retryRun(runId: string, actor: Actor): Promise<WorkflowRun> {
+    const { run, next } = await this.commits.write((tx) => {
+      const failed = loadRunOrThrow(tx, runId);
       // the table also allows pending/awaiting_checkpoint → running, but those are the engine's and a
       // reviewer's moves: a retry of a run awaiting review would open a second checkpoint beside the first
-      if (snap.status !== RunStatus.failed) {
-        throw new AppError("invalid_transition", `Only a failed run can be retried; this one is ${snap.status}`, {
-          from: snap.status,
+      if (failed.status !== RunStatus.failed) {
+        throw new AppError("invalid_transition", `Only a failed run can be retried; this one is ${failed.status}`, {
+          from: failed.status,
           to: RunStatus.running,
         });
       }
-      const def = this.workflows.get(snap.workflowId);
-      if (!def) throw new AppError("conflict", `Workflow "${snap.workflowId}" is no longer registered`);
-      const atCheckpoint = def.steps[snap.position]?.kind === "checkpoint";
-      if (atCheckpoint) snap.round += 1;
-      this.statuses.transitionInTx(tx, {
-        runId,
-        from: snap.status,
-        to: RunStatus.running,
-        actor,
-        patch: { error: null, finishedAt: null, round: snap.round },
-        data: { retry: def.steps[snap.position]?.name },
+      const def = this.definitionOf(failed.workflowId);
+      const step = def.steps[failed.position];
+      const running = this.managers.statuses.transition(tx, failed, RunStatus.running, actor, {
+        patch: { error: null, finishedAt: null, round: step?.kind === "checkpoint" ? failed.round + 1 : failed.round },
+        data: { retry: step?.name },
       });
-      snap.status = RunStatus.running;
-      return settle(tx, { statuses: this.statuses, checkpoints: this.checkpoints }, def, snap, actor);
+      return arriveAtStep(tx, this.managers, def, running, actor);
     });
-    if (outcome === "continue") this.runner.enqueue(runId);
+    if (next === "agent") this.runner.enqueue(runId);
     this.log.info({ runId, actor: actor.name }, "run retried");
+    return run;
   }
 
   /** What the engine holds in memory: bounded, and empty when idle (no per-run state survives a run). */
   stats() {
-    return { ...this.runner.stats(), workflows: this.workflows.size, commits: this.commits.commits };
+    return {
+      ...this.runner.stats(),
+      workflows: this.workflows.size,
+      committedTransactions: this.commits.committedTransactions,
+    };
   }
 
   idle(): Promise<void> {
@@ -210,4 +211,16 @@ export class Engine {
   stop(timeoutMs?: number): Promise<void> {
     return this.runner.stop(timeoutMs);
   }
+
+  private definitionOf(workflowId: string): WorkflowDefinition {
+    const def = this.workflows.get(workflowId);
+    if (!def) throw new AppError("conflict", `Workflow "${workflowId}" is no longer registered`);
+    return def;
+  }
+}
+
+function requestFingerprint(workflowId: string, input: unknown): string {
+  return createHash("sha256")
+    .update(`${workflowId}\n${JSON.stringify(input)}`)
+    .digest("hex");
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import type { WorkflowDefinition } from "./define";
 import { contentPipeline } from "./workflows/content-pipeline";
 import { testWorkflows } from "./workflows/test-workflows";

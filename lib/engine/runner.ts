@@ -1,27 +1,25 @@
+import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { workflowRuns, workflowSteps } from "@/db/schema";
+import type { WorkflowRun } from "@/db/schema";
 import { errorMessage, isAppError } from "@/lib/errors";
-import { EventType, SYSTEM_ACTOR } from "@/lib/events";
+import { SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import type { RunError } from "@/lib/run-error";
 import { RESUMABLE_RUN_STATUSES, RunStatus, StepStatus } from "@/lib/status";
-import { appendEvent } from "./audit";
-import { type AgentStep, idempotencyKey, type WorkflowDefinition, type WorkflowState } from "./define";
-import { insertRow, prepared } from "./prepared";
-import { type Managers, type Outcome, settle } from "./progress";
-import { loadSnapshot, type RunSnapshot } from "./snapshot";
-import type { GroupCommit, Tx } from "./tx";
+import { type Advanced, arriveAtStep, type Managers, type Next } from "./advance";
+import { type AgentResult, recordStep, runAgent } from "./agent-step";
+import type { CommitQueue } from "./commit-queue";
+import type { AgentStep, WorkflowDefinition } from "./define";
+import { loadRunOrThrow } from "./status-manager";
 
-type AgentResult =
-  | { ok: true; output: WorkflowState; attempt: number; startedAt: number }
-  | { ok: false; error: unknown; attempt: number; startedAt: number };
+/** A run whose row moved on while its driver held it (a cancel mid-step): the driver lets go. */
+const isStale = (error: unknown) => isAppError(error) && error.code === "invalid_transition";
 
 /**
- * Drives runs with bounded concurrency. The queue holds only run ids; a run's
- * state lives in memory only while one of the `concurrency` slots drives it,
- * and is re-read from the database when it is picked up again.
+ * Drives runs with bounded concurrency. The queue holds only run ids; a run
+ * lives in memory only while one of the `concurrency` slots drives it, and is
+ * re-read from the database when it is picked up again. Every change it makes
+ * is one unit of work through the CommitQueue.
  */
 export class Runner {
   private readonly queue: string[] = [];
@@ -32,10 +30,9 @@ export class Runner {
   private stopping = false;
 
   constructor(
-    private readonly db: Db,
-    private readonly commits: GroupCommit,
+    private readonly commits: CommitQueue,
     private readonly managers: Managers,
-    private readonly definitions: (workflowId: string) => WorkflowDefinition | undefined,
+    private readonly definitionOf: (workflowId: string) => WorkflowDefinition,
     private readonly concurrency: number,
     private readonly log: Logger,
   ) {}
@@ -45,18 +42,6 @@ export class Runner {
     this.queued.add(runId);
     this.queue.push(runId);
     this.pump();
-  }
-
-  /** Every run left pending or running by an earlier process, oldest first. */
-  recover(): number {
-    const rows = this.db
-      .select({ id: workflowRuns.id, status: workflowRuns.status })
-      .from(workflowRuns)
-      .where(inArray(workflowRuns.status, [...RESUMABLE_RUN_STATUSES]))
-      .orderBy(workflowRuns.createdAt)
-      .all();
-    for (const row of rows) this.enqueue(row.id);
-    return rows.length;
   }
 
   stats() {
@@ -95,7 +80,10 @@ export class Runner {
       }
       this.active.add(runId);
       this.drive(runId)
-        .catch((error) => this.crashed(runId, error))
+        .catch((error) => {
+          if (!isStale(error)) return this.crashed(runId, error);
+          this.log.info({ runId }, "run moved on while it was driven (cancelled?); its driver stops");
+        })
         .finally(() => {
           this.active.delete(runId);
           if (this.rerun.delete(runId)) this.enqueue(runId);
@@ -107,105 +95,76 @@ export class Runner {
     }
   }
 
+  /** Runs agents until the run waits for a reviewer, ends, or moves on elsewhere (throws stale). */
   private async drive(runId: string): Promise<void> {
-    const snap = loadSnapshot(this.db, runId);
-    if (!snap || !RESUMABLE_RUN_STATUSES.includes(snap.status)) return;
-    const def = this.definitions(snap.workflowId);
-    if (!def) throw new Error(`Workflow "${snap.workflowId}" is not registered`);
-    if (snap.status === RunStatus.pending) {
-      await this.managers.statuses.transition(runId, RunStatus.running, SYSTEM_ACTOR);
-      snap.status = RunStatus.running;
+    let run = this.commits.reads.loadRun(runId);
+    if (!run || !RESUMABLE_RUN_STATUSES.includes(run.status)) return;
+    const def = this.definitionOf(run.workflowId);
+    if (run.status === RunStatus.pending) {
+      const pending = run;
+      run = await this.commits.write((tx) =>
+        this.managers.statuses.transition(tx, pending, RunStatus.running, SYSTEM_ACTOR),
+      );
     }
-    let outcome: Outcome | "stale" = "continue";
-    while (outcome === "continue" && !this.stopping) {
-      const step = def.steps[snap.position];
+    let next: Next = "agent";
+    while (next === "agent" && !this.stopping) {
+      const current: WorkflowRun = run;
+      const step = def.steps[current.position];
       if (step?.kind !== "agent") {
         // a retry or an older process left the run at a checkpoint or past the end
-        outcome = await this.commits.run((tx) => settle(tx, this.managers, def, snap, SYSTEM_ACTOR));
+        ({ run, next } = await this.commits.write((tx) => arriveAtStep(tx, this.managers, def, current, SYSTEM_ACTOR)));
         continue;
       }
-      const result = await this.runAgent(snap, step);
+      const result = await runAgent(current, step, {
+        log: this.log,
+        shouldStop: () => this.stopping,
+        recordFailedAttempt: (attempt, startedAt, error) =>
+          this.commits.write((tx) =>
+            recordStep(
+              tx,
+              current,
+              step,
+              { status: StepStatus.failed, attempt, startedAt, finishedAt: Date.now() },
+              { error: errorMessage(error) },
+            ),
+          ),
+      });
       if (this.stopping) return;
-      outcome = result.ok ? await this.commitStep(def, snap, step, result) : await this.failRun(snap, step, result);
-    }
-  }
-
-  private async runAgent(snap: RunSnapshot, step: AgentStep): Promise<AgentResult> {
-    const key = idempotencyKey(snap.id, step.name, snap.round);
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = Date.now();
-      try {
-        const output = await step.run({
-          runId: snap.id,
-          input: snap.input,
-          state: snap.state,
-          feedback: snap.feedback,
-          round: snap.round,
-          attempt,
-          idempotencyKey: key,
-        });
-        if (typeof output !== "object" || output === null || Array.isArray(output)) {
-          throw new Error(`Agent "${step.name}" must return an object to merge into the state`);
-        }
-        return { ok: true, output, attempt, startedAt };
-      } catch (error) {
-        if (attempt > step.retries || this.stopping) return { ok: false, error, attempt, startedAt };
-        this.log.warn({ runId: snap.id, step: step.name, attempt, err: error }, "agent attempt failed; retrying");
-        await this.recordFailedAttempt(snap, step, attempt, startedAt, error);
-        await sleep(step.backoffMs * 2 ** (attempt - 1));
-      }
+      ({ run, next } = result.ok
+        ? await this.completeStep(def, current, step, result)
+        : await this.failStep(current, step, result));
     }
   }
 
   /** One unit of work: the step record, the new state and position, and whatever that leads to. */
-  private commitStep(
+  private completeStep(
     def: WorkflowDefinition,
-    snap: RunSnapshot,
+    run: WorkflowRun,
     step: AgentStep,
     result: Extract<AgentResult, { ok: true }>,
-  ): Promise<Outcome | "stale"> {
-    const now = Date.now();
-    const state = { ...snap.state, ...result.output };
-    return this.commits.run((tx) => {
-      const moved = prepared(tx, "advanceRun", (t) =>
-        t
-          .update(workflowRuns)
-          .set({
-            state: sql`${sql.placeholder("state")}`,
-            position: sql`${sql.placeholder("next")}`,
-            feedback: null,
-            updatedAt: sql`${sql.placeholder("now")}`,
-          })
-          .where(
-            and(
-              eq(workflowRuns.id, sql.placeholder("id")),
-              eq(workflowRuns.status, RunStatus.running),
-              eq(workflowRuns.position, sql.placeholder("position")),
-            ),
-          )
-          .prepare(),
-      ).run({ state: JSON.stringify(state), next: snap.position + 1, now, id: snap.id, position: snap.position });
-      if (moved.changes !== 1) {
-        // cancelled (or otherwise moved on) while the agent worked: its output is dropped
-        this.log.info({ runId: snap.id, step: step.name }, "run changed during step; output discarded");
-        return "stale";
-      }
-      this.insertStep(tx, snap, step, StepStatus.completed, result.attempt, result.startedAt, now, {
-        output: result.output,
+  ): Promise<Advanced> {
+    const finishedAt = Date.now();
+    return this.commits.write((tx) => {
+      // first, so a run cancelled while the agent worked refuses the write and the output is dropped
+      const advanced = this.managers.statuses.patch(tx, run, {
+        state: { ...run.state, ...result.output },
+        position: run.position + 1,
+        feedback: null,
       });
-      snap.state = state;
-      snap.position += 1;
-      snap.feedback = null;
-      return settle(tx, this.managers, def, snap, SYSTEM_ACTOR);
+      recordStep(
+        tx,
+        run,
+        step,
+        { status: StepStatus.completed, attempt: result.attempt, startedAt: result.startedAt, finishedAt },
+        { output: result.output },
+      );
+      return arriveAtStep(tx, this.managers, def, advanced, SYSTEM_ACTOR);
     });
   }
 
-  private async failRun(
-    snap: RunSnapshot,
-    step: AgentStep,
-    result: Extract<AgentResult, { ok: false }>,
-  ): Promise<"finished" | "stale"> {
-    const now = Date.now();
+  /** One unit of work: the last failed attempt and the run failed with the step's own error. */
+  private failStep(run: WorkflowRun, step: AgentStep, result: Extract<AgentResult, { ok: false }>): Promise<Advanced> {
+    const finishedAt = Date.now();
     const error: RunError = {
       kind: "agent",
       message: errorMessage(result.error),
@@ -213,73 +172,22 @@ export class Runner {
       attempt: result.attempt,
     };
     this.log.error(
-      { runId: snap.id, step: step.name, attempt: result.attempt, err: result.error },
+      { runId: run.id, step: step.name, attempt: result.attempt, err: result.error },
       "agent failed; run failed",
     );
-    try {
-      await this.commits.run((tx) => {
-        this.insertStep(tx, snap, step, StepStatus.failed, result.attempt, result.startedAt, now, {
-          error: error.message,
-        });
-        this.managers.statuses.transitionInTx(tx, {
-          runId: snap.id,
-          from: RunStatus.running,
-          to: RunStatus.failed,
-          actor: SYSTEM_ACTOR,
-          expectPosition: snap.position,
-          patch: { error, finishedAt: now },
-          data: { error },
-        });
+    return this.commits.write((tx) => {
+      recordStep(
+        tx,
+        run,
+        step,
+        { status: StepStatus.failed, attempt: result.attempt, startedAt: result.startedAt, finishedAt },
+        { error: error.message },
+      );
+      const failed = this.managers.statuses.transition(tx, run, RunStatus.failed, SYSTEM_ACTOR, {
+        patch: { error, finishedAt },
+        data: { error },
       });
-      return "finished";
-    } catch (txError) {
-      if (isAppError(txError) && txError.code === "invalid_transition") return "stale";
-      throw txError;
-    }
-  }
-
-  private recordFailedAttempt(snap: RunSnapshot, step: AgentStep, attempt: number, startedAt: number, error: unknown) {
-    return this.commits.run((tx) =>
-      this.insertStep(tx, snap, step, StepStatus.failed, attempt, startedAt, Date.now(), {
-        error: errorMessage(error),
-      }),
-    );
-  }
-
-  private insertStep(
-    tx: Tx,
-    snap: RunSnapshot,
-    step: AgentStep,
-    status: StepStatus,
-    attempt: number,
-    startedAt: number,
-    finishedAt: number,
-    result: { output?: WorkflowState; error?: string },
-  ): void {
-    insertRow(tx, workflowSteps, {
-      runId: snap.id,
-      stepIndex: snap.position,
-      stepName: step.name,
-      round: snap.round,
-      attempt,
-      status,
-      output: result.output ?? null,
-      error: result.error ?? null,
-      startedAt,
-      finishedAt,
-    });
-    appendEvent(tx, {
-      type: status === StepStatus.completed ? EventType.stepCompleted : EventType.stepFailed,
-      runId: snap.id,
-      actor: SYSTEM_ACTOR,
-      data: {
-        step: step.name,
-        stepIndex: snap.position,
-        round: snap.round,
-        attempt,
-        error: result.error,
-      },
-      at: finishedAt,
+      return { run: failed, next: "end" as const };
     });
   }
 
@@ -287,9 +195,11 @@ export class Runner {
   private async crashed(runId: string, error: unknown): Promise<void> {
     this.log.error({ runId, err: error }, "run driver crashed");
     try {
-      await this.managers.statuses.transition(runId, RunStatus.failed, SYSTEM_ACTOR, {
-        patch: { error: { kind: "engine", message: errorMessage(error) }, finishedAt: Date.now() },
-      });
+      await this.commits.write((tx) =>
+        this.managers.statuses.transition(tx, loadRunOrThrow(tx, runId), RunStatus.failed, SYSTEM_ACTOR, {
+          patch: { error: { kind: "engine", message: errorMessage(error) }, finishedAt: Date.now() },
+        }),
+      );
     } catch (failError) {
       this.log.error({ runId, err: failError }, "could not mark crashed run as failed");
     }

@@ -1,4 +1,5 @@
 import { listCheckpoints } from "@/db/queries";
+import { readCursor, toPage } from "@/lib/api/cursor";
 import { readQuery, route } from "@/lib/api/http";
 import { checkpointListQuery } from "@/lib/api/schemas";
 import { checkpointDto } from "@/lib/api/serialize";
@@ -9,9 +10,7 @@ import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
   requireUser(req, Role.reviewer);
-  const page = listCheckpoints(getRuntime().db, readQuery(req, checkpointListQuery));
-  return Response.json({
-    items: page.items.map(checkpointDto),
-    nextCursor: page.nextCursor,
-  } satisfies Page<CheckpointDto>);
+  const { limit, cursor, order, ...filter } = readQuery(req, checkpointListQuery);
+  const page = listCheckpoints(getRuntime().db, filter, { limit, order, after: readCursor(cursor) });
+  return Response.json(toPage(page, checkpointDto) satisfies Page<CheckpointDto>);
 });

@@ -1,4 +1,5 @@
 import { listRuns } from "@/db/queries";
+import { readCursor, toPage } from "@/lib/api/cursor";
 import { readJson, readQuery, route } from "@/lib/api/http";
 import { idempotencyKeyHeader, runListQuery, startRunBody } from "@/lib/api/schemas";
 import { runDto } from "@/lib/api/serialize";
@@ -10,8 +11,9 @@ import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
   requireRole(req, Role.reviewer, { allowToken: true });
-  const page = listRuns(getRuntime().db, readQuery(req, runListQuery));
-  return Response.json({ items: page.items.map(runDto), nextCursor: page.nextCursor } satisfies Page<RunDto>);
+  const { limit, cursor, ...filter } = readQuery(req, runListQuery);
+  const page = listRuns(getRuntime().db, filter, { limit, after: readCursor(cursor) });
+  return Response.json(toPage(page, runDto) satisfies Page<RunDto>);
 });
 
 export const POST = route(async (req) => {
@@ -24,7 +26,7 @@ export const POST = route(async (req) => {
   const { run, created } = await getRuntime().engine.startRun({
     workflowId: body.workflow,
     input: body.input,
-    idempotencyKey: key?.data,
+    requestKey: key?.data,
     actor: actorOf(principal),
   });
   return Response.json({ run: runDto(run) } satisfies RunResponse, {

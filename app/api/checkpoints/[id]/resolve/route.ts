@@ -1,7 +1,7 @@
-import { getCheckpoint, getRun } from "@/db/queries";
 import { readJson, route } from "@/lib/api/http";
 import { resolveBody } from "@/lib/api/schemas";
 import { checkpointDto, runDto } from "@/lib/api/serialize";
+import type { DecisionResponse } from "@/lib/api/types";
 import { actorOf, assertMutation, requireUser } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
@@ -10,8 +10,7 @@ export const POST = route<{ id: string }>(async (req, { id }) => {
   assertMutation(req);
   const principal = requireUser(req, Role.reviewer);
   const decision = await readJson(req, resolveBody);
-  const { engine, db } = getRuntime();
-  const { runId } = await engine.resolveCheckpoint(id, decision, actorOf(principal));
+  const { checkpoint, run } = await getRuntime().engine.resolveCheckpoint(id, decision, actorOf(principal));
   // the decision is committed (synchronous=FULL) before this response is sent
-  return Response.json({ checkpoint: checkpointDto(getCheckpoint(db, id)!), run: runDto(getRun(db, runId)!) });
+  return Response.json({ checkpoint: checkpointDto(checkpoint), run: runDto(run) } satisfies DecisionResponse);
 });

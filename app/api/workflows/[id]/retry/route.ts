@@ -1,7 +1,7 @@
-import { getRun } from "@/db/queries";
 import { readJson, route } from "@/lib/api/http";
 import { emptyBody } from "@/lib/api/schemas";
 import { runDto } from "@/lib/api/serialize";
+import type { RunResponse } from "@/lib/api/types";
 import { actorOf, assertMutation, requireUser } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
@@ -10,7 +10,6 @@ export const POST = route<{ id: string }>(async (req, { id }) => {
   assertMutation(req);
   const principal = requireUser(req, Role.admin);
   await readJson(req, emptyBody);
-  const { engine, db } = getRuntime();
-  await engine.retryRun(id, actorOf(principal));
-  return Response.json({ run: runDto(getRun(db, id)!) });
+  const run = await getRuntime().engine.retryRun(id, actorOf(principal));
+  return Response.json({ run: runDto(run) } satisfies RunResponse);
 });

@@ -1,9 +1,6 @@
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import type { Db, Sqlite } from "@/db/client";
-import type * as schema from "@/db/schema";
-
-/** The handle a unit of work writes through (the connection, inside the group's transaction). */
-export type Tx = BetterSQLite3Database<typeof schema>;
+import "server-only";
+import type { Db } from "@/db/client";
+import { prepareStatements, type ReadStatements, type Tx } from "./statements";
 
 type Unit = { work: (tx: Tx) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -14,34 +11,39 @@ type Unit = { work: (tx: Tx) => unknown; resolve: (value: unknown) => void; reje
  * share one fsync at COMMIT. A unit's promise settles only after that commit,
  * so nobody is told about a change that is not on disk. At synchronous=FULL
  * an fsync costs milliseconds: without this, throughput is bounded by fsyncs.
+ *
+ * The write statements (`Tx`) are handed out only to a unit of work, so
+ * nothing writes outside one.
  */
-export class GroupCommit {
+export class CommitQueue {
+  /** Statements that only read: usable anywhere, outside a unit of work too. */
+  readonly reads: ReadStatements;
+  /** Transactions committed so far (the benchmark reports them per run). */
+  committedTransactions = 0;
+  private readonly tx: Tx;
   private queue: Unit[] = [];
   private scheduled = false;
-  private readonly begin;
-  private readonly commit;
-  private readonly rollback;
-  private readonly savepoint;
-  private readonly release;
-  private readonly rollbackToSavepoint;
-  /** Committed transactions so far (for the benchmark's per-run count). */
-  commits = 0;
+  private readonly control;
 
   constructor(
     private readonly db: Db,
-    private readonly sqlite: Sqlite,
-    private readonly afterCommit: () => void,
+    private readonly afterCommit: () => void = () => {},
   ) {
-    this.begin = sqlite.prepare("BEGIN IMMEDIATE");
-    this.commit = sqlite.prepare("COMMIT");
-    this.rollback = sqlite.prepare("ROLLBACK");
-    this.savepoint = sqlite.prepare("SAVEPOINT unit");
-    this.release = sqlite.prepare("RELEASE unit");
-    this.rollbackToSavepoint = sqlite.prepare("ROLLBACK TO unit");
+    this.tx = prepareStatements(db);
+    this.reads = this.tx;
+    const sqlite = db.$client;
+    this.control = {
+      begin: sqlite.prepare("BEGIN IMMEDIATE"),
+      commit: sqlite.prepare("COMMIT"),
+      rollback: sqlite.prepare("ROLLBACK"),
+      savepoint: sqlite.prepare("SAVEPOINT unit"),
+      release: sqlite.prepare("RELEASE unit"),
+      rollbackToSavepoint: sqlite.prepare("ROLLBACK TO unit"),
+    };
   }
 
   /** Queues `work` (synchronous: no await inside) and resolves with its result once it is committed. */
-  run<T>(work: (tx: Tx) => T): Promise<T> {
+  write<T>(work: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
@@ -55,25 +57,26 @@ export class GroupCommit {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
+    const { begin, commit, rollback, savepoint, release, rollbackToSavepoint } = this.control;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.begin.run();
+      begin.run();
       for (const unit of batch) {
-        this.savepoint.run();
+        savepoint.run();
         try {
-          outcomes.push({ ok: true, value: unit.work(this.db) });
-          this.release.run();
+          outcomes.push({ ok: true, value: unit.work(this.tx) });
+          release.run();
         } catch (error) {
-          this.rollbackToSavepoint.run();
-          this.release.run();
+          rollbackToSavepoint.run();
+          release.run();
           outcomes.push({ ok: false, error });
         }
       }
-      this.commit.run();
-      this.commits += 1;
+      commit.run();
+      this.committedTransactions += 1;
     } catch (error) {
       // BEGIN or COMMIT failed (disk full, busy past the timeout): nothing of this batch happened
-      if (this.sqlite.inTransaction) this.rollback.run();
+      if (this.db.$client.inTransaction) rollback.run();
       for (const unit of batch) unit.reject(error);
       return;
     }

@@ -1,0 +1,32 @@
+import "server-only";
+import type { Cursor, Keyset } from "@/db/queries";
+import { AppError } from "@/lib/errors";
+import type { Page } from "./types";
+
+/**
+ * Keyset cursors at the API's edge: opaque to clients (base64url of
+ * `[createdAt, id]` of a page's last item), plain values in db/.
+ */
+
+function encodeCursor(row: Cursor): string {
+  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString("base64url");
+}
+
+/** The `cursor` query parameter as db/ takes it; one that is not ours is a 400. */
+export function readCursor(cursor: string | undefined): Cursor | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+  } catch {
+    // not base64url JSON: not a cursor
+  }
+  throw new AppError("invalid_input", "The cursor is not valid", {
+    issues: [{ path: "cursor", message: "The cursor is not valid", code: "custom" }],
+  });
+}
+
+/** A page of rows from db/ as the API sends it: items mapped, the next cursor encoded. */
+export function toPage<Row, Item>(page: Keyset<Row>, toItem: (row: Row) => Item): Page<Item> {
+  return { items: page.items.map(toItem), nextCursor: page.next ? encodeCursor(page.next) : null };
+}

@@ -1,0 +1,86 @@
+import "server-only";
+import type { Checkpoint, WorkflowRun } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { Actor } from "@/lib/events";
+import { CheckpointAction, RunStatus } from "@/lib/status";
+import type { CheckpointManager, Decision } from "./checkpoint-manager";
+import type { CheckpointStep, WorkflowDefinition } from "./define";
+import { afterReject, editedValue } from "./review-policy";
+import type { Tx } from "./statements";
+import type { WorkflowStatusManager } from "./status-manager";
+
+/** The two managers, built once by the Engine and shared with the Runner. */
+export type Managers = { statuses: WorkflowStatusManager; checkpoints: CheckpointManager };
+
+/** Who moves a run next: the runner (an agent step), a reviewer (a checkpoint), or nobody (it ended). */
+export type Next = "agent" | "review" | "end";
+export type Advanced = { run: WorkflowRun; next: Next };
+
+/**
+ * A running run stands at `run.position`: past the last step it completes; at
+ * a checkpoint it opens it and waits; at an agent it goes on. One place for
+ * this, in the caller's unit of work, after agent steps, decisions and retries.
+ */
+export function arriveAtStep(
+  tx: Tx,
+  managers: Managers,
+  def: WorkflowDefinition,
+  run: WorkflowRun,
+  actor: Actor,
+): Advanced {
+  const step = def.steps[run.position];
+  if (!step) {
+    const completed = managers.statuses.transition(tx, run, RunStatus.completed, actor, {
+      patch: { finishedAt: Date.now() },
+    });
+    return { run: completed, next: "end" };
+  }
+  if (step.kind === "checkpoint") return { run: managers.checkpoints.open(tx, def, run, actor).run, next: "review" };
+  return { run, next: "agent" };
+}
+
+/**
+ * The run of a just-claimed checkpoint goes on: approve and edit continue
+ * after the checkpoint (an edit first replaces the state value it showed);
+ * a reject re-runs the agent before it or fails the run (lib/engine/review-policy.ts).
+ */
+export function resumeAfterDecision(
+  tx: Tx,
+  managers: Managers,
+  def: WorkflowDefinition,
+  run: WorkflowRun,
+  checkpoint: Checkpoint,
+  decision: Decision,
+  actor: Actor,
+): Advanced {
+  const step = def.steps[checkpoint.stepIndex] as CheckpointStep;
+  if (run.position !== checkpoint.stepIndex) {
+    throw new AppError("invalid_transition", `Run ${run.id} is not waiting at ${step.name}`, {
+      from: run.status,
+      to: RunStatus.running,
+    });
+  }
+  if (decision.action === CheckpointAction.reject) {
+    const outcome = afterReject(step, checkpoint.round, decision.notes);
+    if (outcome.kind === "fail") {
+      const failed = managers.statuses.transition(tx, run, RunStatus.failed, actor, {
+        patch: { error: outcome.error, finishedAt: Date.now() },
+        data: { error: outcome.error },
+      });
+      return { run: failed, next: "end" };
+    }
+    const retrying = managers.statuses.transition(tx, run, RunStatus.running, actor, {
+      patch: { position: outcome.agentIndex, round: outcome.round, feedback: outcome.feedback },
+      data: { retry: step.name, round: outcome.round },
+    });
+    return arriveAtStep(tx, managers, def, retrying, actor);
+  }
+  const state =
+    decision.action === CheckpointAction.edit
+      ? { ...run.state, [step.show]: editedValue(decision.content, checkpoint.contentType) }
+      : run.state;
+  const resumed = managers.statuses.transition(tx, run, RunStatus.running, actor, {
+    patch: { position: checkpoint.stepIndex + 1, round: 0, state },
+  });
+  return arriveAtStep(tx, managers, def, resumed, actor);
+}
