@@ -3,7 +3,8 @@
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
-import { ApiError, apiFetch } from "@/lib/api/client";
+import { ApiError } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { loginBody } from "@/lib/api/schemas";
 
 function waitText(seconds: number): string {
@@ -48,7 +49,7 @@ export function LoginForm({ next }: { next: string }) {
     setFieldErrors({});
     setBusy(true);
     try {
-      await apiFetch("/api/auth/login", { method: "POST", body: parsed.data });
+      await api.auth.login(parsed.data);
       // a full load: the server layout reads the new session cookie
       window.location.assign(next);
     } catch (err) {

@@ -2,7 +2,7 @@
 
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
-import { inputClass } from "@/components/ui/field";
+import { Field, inputClass } from "@/components/ui/field";
 import type { WorkflowDefinitionDto } from "@/lib/api/types";
 import { CHECKPOINT_STATUS_BADGE, CHECKPOINT_STATUSES } from "@/lib/status";
 
@@ -25,17 +25,6 @@ export const EMPTY_FILTERS: HistoryFilters = {
   from: "",
   to: "",
 };
-
-function Labelled({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
-        {label}
-      </label>
-      {children}
-    </div>
-  );
-}
 
 export function HistoryFiltersBar({
   filters,
@@ -60,7 +49,7 @@ export function HistoryFiltersBar({
 
   return (
     <div className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-8">
-      <Labelled id={`${id}-q`} label="Search">
+      <Field dense className="min-w-0" id={`${id}-q`} label="Search">
         <input
           id={`${id}-q`}
           type="search"
@@ -69,8 +58,8 @@ export function HistoryFiltersBar({
           placeholder="Content, notes, step"
           className={inputClass}
         />
-      </Labelled>
-      <Labelled id={`${id}-status`} label="Status">
+      </Field>
+      <Field dense className="min-w-0" id={`${id}-status`} label="Status">
         <select id={`${id}-status`} value={filters.status} onChange={set("status")} className={inputClass}>
           <option value="">All</option>
           {CHECKPOINT_STATUSES.map((s) => (
@@ -79,8 +68,8 @@ export function HistoryFiltersBar({
             </option>
           ))}
         </select>
-      </Labelled>
-      <Labelled id={`${id}-workflow`} label="Workflow">
+      </Field>
+      <Field dense className="min-w-0" id={`${id}-workflow`} label="Workflow">
         <select id={`${id}-workflow`} value={filters.workflow} onChange={set("workflow")} className={inputClass}>
           <option value="">All</option>
           {definitions.map((d) => (
@@ -89,8 +78,8 @@ export function HistoryFiltersBar({
             </option>
           ))}
         </select>
-      </Labelled>
-      <Labelled id={`${id}-step`} label="Step">
+      </Field>
+      <Field dense className="min-w-0" id={`${id}-step`} label="Step">
         <select id={`${id}-step`} value={filters.step} onChange={set("step")} className={inputClass}>
           <option value="">All</option>
           {steps.map((s) => (
@@ -99,8 +88,8 @@ export function HistoryFiltersBar({
             </option>
           ))}
         </select>
-      </Labelled>
-      <Labelled id={`${id}-reviewer`} label="Reviewer">
+      </Field>
+      <Field dense className="min-w-0" id={`${id}-reviewer`} label="Reviewer">
         <input
           id={`${id}-reviewer`}
           value={filters.reviewer}
@@ -108,13 +97,13 @@ export function HistoryFiltersBar({
           placeholder="Name"
           className={inputClass}
         />
-      </Labelled>
-      <Labelled id={`${id}-from`} label="From">
+      </Field>
+      <Field dense className="min-w-0" id={`${id}-from`} label="From">
         <input id={`${id}-from`} type="date" value={filters.from} onChange={set("from")} className={inputClass} />
-      </Labelled>
-      <Labelled id={`${id}-to`} label="To">
+      </Field>
+      <Field dense className="min-w-0" id={`${id}-to`} label="To">
         <input id={`${id}-to`} type="date" value={filters.to} onChange={set("to")} className={inputClass} />
-      </Labelled>
+      </Field>
       <div className="flex items-end">
         <Button size="sm" variant="ghost" disabled={!active} onClick={() => onChange(EMPTY_FILTERS)} className="h-9">
           Clear filters

@@ -1,14 +1,14 @@
 "use client";
 
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { LoadMore } from "@/components/ui/load-more";
-import { Spinner } from "@/components/ui/spinner";
-import { EmptyState, ErrorState } from "@/components/ui/states";
+import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
+import { api, type CheckpointListParams } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import type { CheckpointDto } from "@/lib/api/types";
 import { useDebounced } from "@/lib/hooks/use-debounced";
 import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions } from "@/lib/hooks/use-workflow-definitions";
+import { CHECKPOINT_STATUSES } from "@/lib/status";
 import { EMPTY_FILTERS, type HistoryFilters, HistoryFiltersBar } from "./history-filters";
 import { HistoryTable } from "./history-table";
 
@@ -21,30 +21,31 @@ function localDayStart(day: string, offsetDays = 0): string | undefined {
   return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + offsetDays).toISOString();
 }
 
-function historyUrl(filters: HistoryFilters, cursor?: string): string {
-  const params = new URLSearchParams({ order: "newest", limit: String(PAGE_SIZE) });
-  for (const key of ["status", "workflow", "step", "reviewer", "q"] as const) {
-    const value = filters[key].trim();
-    if (value) params.set(key, value);
-  }
-  const from = localDayStart(filters.from);
-  const to = localDayStart(filters.to, 1);
-  if (from) params.set("from", from);
-  if (to) params.set("to", to);
-  if (cursor) params.set("cursor", cursor);
-  return `/api/checkpoints?${params}`;
+/** The filter bar's values as the API query (blank fields left out). */
+function historyQuery(filters: HistoryFilters): CheckpointListParams {
+  return {
+    order: "newest",
+    limit: PAGE_SIZE,
+    status: CHECKPOINT_STATUSES.find((s) => s === filters.status),
+    workflow: filters.workflow.trim() || undefined,
+    step: filters.step.trim() || undefined,
+    reviewer: filters.reviewer.trim() || undefined,
+    q: filters.q.trim() || undefined,
+    from: localDayStart(filters.from),
+    to: localDayStart(filters.to, 1),
+  };
 }
 
 /** Every checkpoint, newest first, with filters; admins only (the API checks too). */
 export function HistoryPage() {
   const [filters, setFilters] = useState<HistoryFilters>(EMPTY_FILTERS);
-  const query = useDebounced(filters, 250);
+  const debounced = useDebounced(filters, 250);
+  const query = useMemo(() => historyQuery(debounced), [debounced]);
   const definitions = useWorkflowDefinitions();
-  const { query: history, items } = useKeysetList<CheckpointDto>(
-    queryKeys.checkpoints.list({ ...query, view: "history" }),
-    (cursor) => historyUrl(query, cursor),
+  const { query: history, items } = useKeysetList(queryKeys.checkpoints.list({ ...query, view: "history" }), (cursor) =>
+    api.checkpoints.list(query, cursor),
   );
-  const filtered = Object.values(query).some(Boolean);
+  const filtered = Object.values(debounced).some(Boolean);
 
   return (
     <div className="space-y-5">
@@ -54,7 +55,7 @@ export function HistoryPage() {
       </div>
       <HistoryFiltersBar filters={filters} onChange={setFilters} definitions={definitions.data ?? []} />
       {history.isPending ? (
-        <Spinner label="Loading history…" className="py-6" />
+        <LoadingState label="Loading history…" />
       ) : history.isError && items.length === 0 ? (
         <ErrorState error={history.error} title="Could not load the history" onRetry={() => history.refetch()} />
       ) : items.length === 0 ? (

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { Fragment, useState } from "react";
 import { DiffLines, useLineDiff } from "@/components/review/diff-view";
-import { Badge } from "@/components/ui/badge";
+import { Badge, RoundPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { type Column, Table } from "@/components/ui/table";
 import type { CheckpointDto } from "@/lib/api/types";
@@ -65,7 +65,7 @@ export function HistoryTable({ items }: { items: CheckpointDto[] }) {
             <td className="px-3 py-2 text-slate-600 sm:whitespace-nowrap">{formatDateTime(cp.createdAt)}</td>
             <td className="px-3 py-2">
               <span className="font-medium text-slate-900">{cp.step}</span>
-              {cp.round > 0 ? <span className="ml-1 text-xs text-slate-500">round {cp.round}</span> : null}
+              {cp.round > 0 ? <RoundPill round={cp.round} className="ml-1" /> : null}
             </td>
             <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{workflowName(cp.workflow)}</td>
             <td className="px-3 py-2">

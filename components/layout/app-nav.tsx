@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useCurrentUser, useIsAdmin } from "@/components/current-user";
 import { CountPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { apiFetch } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { usePendingCount } from "@/lib/hooks/use-pending-count";
 import { ConnectionIndicator } from "./connection-indicator";
 
@@ -29,7 +29,7 @@ export function AppNav() {
   async function signOut() {
     setSigningOut(true);
     try {
-      await apiFetch("/api/auth/logout", { method: "POST" });
+      await api.auth.logout();
     } catch {
       // the session may already be gone; the login page is the right place either way
     }

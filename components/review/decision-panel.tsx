@@ -3,7 +3,7 @@
 import { type ReactNode, type Ref, useId, useImperativeHandle, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { inputClass } from "@/components/ui/field";
+import { Field, inputClass } from "@/components/ui/field";
 import type { CheckpointDto } from "@/lib/api/types";
 import { clockTime } from "@/lib/format";
 import { CHECKPOINT_STATUS_BADGE, CheckpointAction } from "@/lib/status";
@@ -108,57 +108,57 @@ export function DecisionPanel({
       <div className="grid gap-5 lg:grid-cols-2">
         {output}
         <Card title="Your edit" titleId={`${id}-edit-title`} className="flex flex-col">
-          <label htmlFor={`${id}-editor`} className="mb-1 block text-sm font-medium text-slate-700">
-            Edited content
-          </label>
-          <textarea
-            id={`${id}-editor`}
-            ref={editorRef}
-            value={edited}
-            onChange={(e) => onEdit(e.target.value)}
-            disabled={locked}
-            rows={Math.min(24, Math.max(8, lines + 1))}
-            spellCheck={checkpoint.contentType !== "json"}
-            className={`${inputClass} max-h-[70vh] min-h-48 flex-1 font-mono leading-relaxed field-sizing-content`}
-            aria-describedby={`${id}-editor-hint`}
-          />
-          <div id={`${id}-editor-hint`} className="mt-1 flex flex-wrap justify-between gap-2 text-xs text-slate-500">
-            <span>{checkpoint.contentType === "json" ? "JSON: must stay valid." : "Plain text or markdown."}</span>
-            {changed && !locked ? (
-              <button type="button" className="text-blue-700 hover:underline" onClick={() => onEdit(original)}>
-                Reset to original
-              </button>
-            ) : null}
-          </div>
+          <Field id={`${id}-editor`} label="Edited content">
+            <textarea
+              id={`${id}-editor`}
+              ref={editorRef}
+              value={edited}
+              onChange={(e) => onEdit(e.target.value)}
+              disabled={locked}
+              rows={Math.min(24, Math.max(8, lines + 1))}
+              spellCheck={checkpoint.contentType !== "json"}
+              className={`${inputClass} max-h-[70vh] min-h-48 flex-1 font-mono leading-relaxed field-sizing-content`}
+              aria-describedby={`${id}-editor-hint`}
+            />
+            {/* the hint row holds a button, so it is not Field's plain-text hint */}
+            <div id={`${id}-editor-hint`} className="mt-1 flex flex-wrap justify-between gap-2 text-xs text-slate-500">
+              <span>{checkpoint.contentType === "json" ? "JSON: must stay valid." : "Plain text or markdown."}</span>
+              {changed && !locked ? (
+                <button type="button" className="text-blue-700 hover:underline" onClick={() => onEdit(original)}>
+                  Reset to original
+                </button>
+              ) : null}
+            </div>
+          </Field>
         </Card>
       </div>
 
       {diff}
 
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs">
-        <label htmlFor={`${id}-notes`} className="mb-1 block text-sm font-medium text-slate-700">
-          Notes
-        </label>
-        <textarea
-          id={`${id}-notes`}
-          ref={notesRef}
-          value={notes}
-          onChange={(e) => {
-            setNotes(e.target.value);
-            if (e.target.value.trim()) setNotesAlert(false);
-          }}
-          disabled={locked}
-          rows={2}
-          placeholder="Why you decided this (required to reject)"
-          className={inputClass}
-          aria-describedby={notesAlert ? `${id}-notes-alert` : undefined}
-          aria-invalid={notesAlert || undefined}
-        />
-        {notesAlert ? (
-          <p id={`${id}-notes-alert`} role="alert" className="mt-1 text-xs font-medium text-red-700">
-            Add notes to reject
-          </p>
-        ) : null}
+        <Field id={`${id}-notes`} label="Notes">
+          <textarea
+            id={`${id}-notes`}
+            ref={notesRef}
+            value={notes}
+            onChange={(e) => {
+              setNotes(e.target.value);
+              if (e.target.value.trim()) setNotesAlert(false);
+            }}
+            disabled={locked}
+            rows={2}
+            placeholder="Why you decided this (required to reject)"
+            className={inputClass}
+            aria-describedby={notesAlert ? `${id}-notes-alert` : undefined}
+            aria-invalid={notesAlert || undefined}
+          />
+          {/* an alert, not Field's quiet error: it answers the Reject button (or the r key) at once */}
+          {notesAlert ? (
+            <p id={`${id}-notes-alert`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+              Add notes to reject
+            </p>
+          ) : null}
+        </Field>
         {error ? (
           <p role="alert" className="mt-2 text-sm font-medium text-red-700">
             {error}

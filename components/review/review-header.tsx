@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
+import { Badge, RoundPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { CheckpointDto } from "@/lib/api/types";
@@ -66,11 +66,7 @@ export function ReviewHeader({
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="break-all text-2xl font-semibold text-slate-900">{checkpoint.step}</h1>
         <Badge badge={CHECKPOINT_STATUS_BADGE[checkpoint.status]} />
-        {checkpoint.round > 0 ? (
-          <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">
-            Round {checkpoint.round}
-          </span>
-        ) : null}
+        {checkpoint.round > 0 ? <RoundPill round={checkpoint.round} /> : null}
       </div>
       <p className="text-sm text-slate-500">
         {workflowName} ·{" "}

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useCurrentUser } from "@/components/current-user";
 import { usePresenceMap } from "@/components/realtime/socket-provider";
+import { RoundPill } from "@/components/ui/badge";
 import { LoadMore } from "@/components/ui/load-more";
-import { Spinner } from "@/components/ui/spinner";
-import { EmptyState, ErrorState } from "@/components/ui/states";
+import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { CheckpointDto } from "@/lib/api/types";
 import { reviewingText, shortId } from "@/lib/format";
@@ -38,11 +38,7 @@ function QueueItem({
         </Link>
         <p className="mt-0.5 text-xs text-slate-500">
           Run <span className="font-mono">{shortId(checkpoint.runId)}</span>
-          {checkpoint.round > 0 ? (
-            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 font-medium text-indigo-700">
-              Round {checkpoint.round}
-            </span>
-          ) : null}
+          {checkpoint.round > 0 ? <RoundPill round={checkpoint.round} className="ml-2" /> : null}
         </p>
       </div>
       {reviewing ? (
@@ -81,7 +77,7 @@ export function ReviewQueue() {
       </div>
 
       {queue.isPending ? (
-        <Spinner label="Loading the queue…" className="py-6" />
+        <LoadingState label="Loading the queue…" />
       ) : queue.isError && items.length === 0 ? (
         <ErrorState error={queue.error} title="Could not load the queue" onRetry={() => queue.refetch()} />
       ) : items.length === 0 ? (

@@ -1,14 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useRef, useState } from "react";
 import { useCurrentUser } from "@/components/current-user";
 import { useCheckpointPresence } from "@/components/realtime/socket-provider";
-import { Spinner } from "@/components/ui/spinner";
-import { ErrorState } from "@/components/ui/states";
-import { ApiError, apiFetch } from "@/lib/api/client";
+import { LoadingState, NotFoundView } from "@/components/ui/states";
+import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import type { CheckpointDto } from "@/lib/api/types";
 import { prettyJson } from "@/lib/format";
@@ -26,19 +24,18 @@ import { useReviewShortcuts } from "./use-review-shortcuts";
 export function ReviewScreen({ id }: { id: string }) {
   const detail = useQuery({
     queryKey: queryKeys.checkpoints.detail(id),
-    queryFn: () => apiFetch<{ checkpoint: CheckpointDto }>(`/api/checkpoints/${encodeURIComponent(id)}`),
+    queryFn: () => api.checkpoints.get(id),
   });
-  if (detail.isPending) return <Spinner label="Loading checkpoint…" className="py-10" />;
+  if (detail.isPending) return <LoadingState label="Loading checkpoint…" />;
   if (detail.isError) {
-    const missing = detail.error instanceof ApiError && detail.error.status === 404;
     return (
-      <div className="space-y-4">
-        <h1 className="text-2xl font-semibold text-slate-900">{missing ? "Checkpoint not found" : "Checkpoint"}</h1>
-        <ErrorState error={detail.error} title="Could not load this checkpoint" onRetry={() => detail.refetch()} />
-        <Link href="/review" className="text-sm text-blue-700 hover:underline">
-          Back to the review queue
-        </Link>
-      </div>
+      <NotFoundView
+        thing="Checkpoint"
+        error={detail.error}
+        onRetry={() => detail.refetch()}
+        backHref="/review"
+        backLabel="Back to the review queue"
+      />
     );
   }
   return <ReviewWorkspace checkpoint={detail.data.checkpoint} />;

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 
-export const SHORTCUTS: [key: string, action: string][] = [
+const SHORTCUTS: [key: string, action: string][] = [
   ["a", "Approve"],
   ["e", "Edit: focus the editor"],
   ["r", "Reject (asks for notes first)"],

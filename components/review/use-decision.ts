@@ -1,14 +1,13 @@
-"use client";
-
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorText } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
-import { ApiError, apiFetch } from "@/lib/api/client";
+import { ApiError } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import { type ResolveBody, resolveBody } from "@/lib/api/schemas";
-import type { CheckpointDto, RunDto } from "@/lib/api/types";
+import type { CheckpointDto } from "@/lib/api/types";
 import { fetchNextPending } from "@/lib/hooks/use-pending-queue";
 import type { CheckpointAction } from "@/lib/status";
 
@@ -19,7 +18,7 @@ const DONE_TOAST: Record<CheckpointAction, string> = {
 };
 
 /**
- * POST /api/checkpoints/:id/resolve, then on to the next pending checkpoint.
+ * Resolves the checkpoint, then goes on to the next pending one.
  * A 409 checkpoint_already_resolved marks the screen as decided elsewhere and
  * refetches the checkpoint so the page can say by whom.
  */
@@ -32,11 +31,7 @@ export function useDecision(checkpointId: string) {
   const detailKey = queryKeys.checkpoints.detail(checkpointId);
 
   const mutation = useMutation({
-    mutationFn: (body: ResolveBody) =>
-      apiFetch<{ checkpoint: CheckpointDto; run: RunDto }>(
-        `/api/checkpoints/${encodeURIComponent(checkpointId)}/resolve`,
-        { method: "POST", body },
-      ),
+    mutationFn: (body: ResolveBody) => api.checkpoints.resolve(checkpointId, body),
     onSuccess: async (data, body) => {
       queryClient.setQueryData(detailKey, { checkpoint: data.checkpoint });
       queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.all, refetchType: "none" });

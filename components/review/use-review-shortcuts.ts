@@ -1,8 +1,6 @@
-"use client";
-
 import { useEffect, useRef } from "react";
 
-export type ShortcutHandlers = {
+type ShortcutHandlers = {
   approve(): void;
   edit(): void;
   reject(): void;

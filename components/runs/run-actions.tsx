@@ -6,7 +6,7 @@ import { useIsAdmin } from "@/components/current-user";
 import { Button } from "@/components/ui/button";
 import { errorText } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
-import { apiFetch } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import type { RunDto } from "@/lib/api/types";
 import { CANCELLABLE_RUN_STATUSES, RunStatus } from "@/lib/status";
@@ -20,8 +20,7 @@ export function RunActions({ run }: { run: RunDto }) {
   const [error, setError] = useState<string | null>(null);
 
   const act = useMutation({
-    mutationFn: (action: "cancel" | "retry") =>
-      apiFetch<{ run: RunDto }>(`/api/workflows/${run.id}/${action}`, { method: "POST", body: {} }),
+    mutationFn: (action: "cancel" | "retry") => api.runs[action](run.id),
     onSuccess: (_data, action) => {
       setConfirming(false);
       setError(null);

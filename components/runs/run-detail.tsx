@@ -4,12 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { Spinner } from "@/components/ui/spinner";
-import { ErrorState } from "@/components/ui/states";
+import { EmptyState, LoadingState, NotFoundView } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { ApiError, apiFetch } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import type { RunDetailResponse } from "@/lib/api/types";
 import { shortId } from "@/lib/format";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import type { RunError } from "@/lib/run-error";
@@ -27,7 +25,7 @@ function errorWhere(error: RunError): string {
 
 function InputList({ input }: { input: Record<string, unknown> }) {
   const entries = Object.entries(input);
-  if (entries.length === 0) return <p className="text-sm text-slate-500">No input.</p>;
+  if (entries.length === 0) return <EmptyState inline title="No input." />;
   return (
     <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
       {entries.map(([key, value]) => (
@@ -47,20 +45,19 @@ export function RunDetail({ id }: { id: string }) {
   const workflowName = useWorkflowName();
   const detail = useQuery({
     queryKey: queryKeys.runs.detail(id),
-    queryFn: () => apiFetch<RunDetailResponse>(`/api/workflows/${encodeURIComponent(id)}`),
+    queryFn: () => api.runs.get(id),
   });
 
-  if (detail.isPending) return <Spinner label="Loading run…" className="py-10" />;
+  if (detail.isPending) return <LoadingState label="Loading run…" />;
   if (detail.isError) {
-    const missing = detail.error instanceof ApiError && detail.error.status === 404;
     return (
-      <div className="space-y-4">
-        <h1 className="text-2xl font-semibold text-slate-900">{missing ? "Run not found" : "Run"}</h1>
-        <ErrorState error={detail.error} title="Could not load this run" onRetry={() => detail.refetch()} />
-        <Link href="/" className="text-sm text-blue-700 hover:underline">
-          Back to runs
-        </Link>
-      </div>
+      <NotFoundView
+        thing="Run"
+        error={detail.error}
+        onRetry={() => detail.refetch()}
+        backHref="/"
+        backLabel="Back to runs"
+      />
     );
   }
 

@@ -1,15 +1,14 @@
-"use client";
-
 import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/states";
 import type { EventDto, StepDto } from "@/lib/api/types";
+import { eventLabel, eventStatusLabel, isStepEvent } from "@/lib/event-labels";
 import { clockTime, formatDateTime, formatDuration } from "@/lib/format";
 import { STEP_STATUS_BADGE } from "@/lib/status";
-import { eventLabel, eventStatusLabel, isStepEvent } from "@/lib/status-labels";
 
 type Entry = { kind: "step"; at: number; step: StepDto } | { kind: "event"; at: number; event: EventDto };
 
 /** Steps and audit events merged by time (step.* events are the steps themselves: shown once, as steps). */
-export function mergeTimeline(steps: StepDto[], events: EventDto[]): Entry[] {
+function mergeTimeline(steps: StepDto[], events: EventDto[]): Entry[] {
   const entries: Entry[] = [
     ...steps.map((step) => ({ kind: "step" as const, at: Date.parse(step.finishedAt), step })),
     ...events
@@ -67,7 +66,7 @@ function EventRow({ event }: { event: EventDto }) {
 
 export function RunTimeline({ steps, events }: { steps: StepDto[]; events: EventDto[] }) {
   const entries = mergeTimeline(steps, events);
-  if (entries.length === 0) return <p className="text-sm text-slate-500">Nothing has happened yet.</p>;
+  if (entries.length === 0) return <EmptyState inline title="Nothing has happened yet." />;
   return (
     <ol className="space-y-3 text-sm">
       {entries.map((entry) => {

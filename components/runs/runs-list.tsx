@@ -3,18 +3,17 @@
 import Link from "next/link";
 import { useId, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { inputClass } from "@/components/ui/field";
+import { Field, inputClass } from "@/components/ui/field";
 import { LoadMore } from "@/components/ui/load-more";
-import { Spinner } from "@/components/ui/spinner";
-import { EmptyState, ErrorState } from "@/components/ui/states";
+import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { type Column, Table } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { api, type RunListParams } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import type { RunDto } from "@/lib/api/types";
 import { shortId } from "@/lib/format";
 import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions, useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
-import { RUN_STATUS_BADGE, RUN_STATUSES } from "@/lib/status";
+import { RUN_STATUS_BADGE, RUN_STATUSES, type RunStatus } from "@/lib/status";
 
 const PAGE_SIZE = 25;
 
@@ -27,36 +26,26 @@ const RUN_COLUMNS: Column[] = [
   { label: "Updated", className: "hidden md:table-cell" },
 ];
 
-function runsUrl(filters: { status: string; workflow: string }, cursor?: string) {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (filters.status) params.set("status", filters.status);
-  if (filters.workflow) params.set("workflow", filters.workflow);
-  if (cursor) params.set("cursor", cursor);
-  return `/api/workflows?${params}`;
-}
-
 /** The live list of runs, newest first, with filters and keyset "Load more". */
 export function RunsList() {
   const id = useId();
-  const [filters, setFilters] = useState({ status: "", workflow: "" });
+  const [filters, setFilters] = useState<{ status?: RunStatus; workflow?: string }>({});
   const definitions = useWorkflowDefinitions();
   const workflowName = useWorkflowName();
-  const { query: runs, items } = useKeysetList<RunDto>(queryKeys.runs.list({ ...filters, view: "table" }), (cursor) =>
-    runsUrl(filters, cursor),
+  const query = { ...filters, limit: PAGE_SIZE } satisfies RunListParams;
+  const { query: runs, items } = useKeysetList(queryKeys.runs.list({ ...query, view: "table" }), (cursor) =>
+    api.runs.list(query, cursor),
   );
-  const filtered = filters.status !== "" || filters.workflow !== "";
+  const filtered = filters.status !== undefined || filters.workflow !== undefined;
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">
-        <div className="min-w-40 flex-1 sm:flex-none">
-          <label htmlFor={`${id}-status`} className="mb-1 block text-xs font-medium text-slate-600">
-            Status
-          </label>
+        <Field dense className="min-w-40 flex-1 sm:flex-none" id={`${id}-status`} label="Status">
           <select
             id={`${id}-status`}
-            value={filters.status}
-            onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}
+            value={filters.status ?? ""}
+            onChange={(e) => setFilters((f) => ({ ...f, status: RUN_STATUSES.find((s) => s === e.target.value) }))}
             className={inputClass}
           >
             <option value="">All statuses</option>
@@ -66,15 +55,12 @@ export function RunsList() {
               </option>
             ))}
           </select>
-        </div>
-        <div className="min-w-40 flex-1 sm:flex-none">
-          <label htmlFor={`${id}-workflow`} className="mb-1 block text-xs font-medium text-slate-600">
-            Workflow
-          </label>
+        </Field>
+        <Field dense className="min-w-40 flex-1 sm:flex-none" id={`${id}-workflow`} label="Workflow">
           <select
             id={`${id}-workflow`}
-            value={filters.workflow}
-            onChange={(e) => setFilters((f) => ({ ...f, workflow: e.target.value }))}
+            value={filters.workflow ?? ""}
+            onChange={(e) => setFilters((f) => ({ ...f, workflow: e.target.value || undefined }))}
             className={inputClass}
           >
             <option value="">All workflows</option>
@@ -84,12 +70,12 @@ export function RunsList() {
               </option>
             ))}
           </select>
-        </div>
-        {runs.isFetching && !runs.isPending ? <Spinner label="Updating…" className="pb-2" /> : null}
+        </Field>
+        {runs.isFetching && !runs.isPending ? <LoadingState label="Updating…" className="pb-2" /> : null}
       </div>
 
       {runs.isPending ? (
-        <Spinner label="Loading runs…" className="py-6" />
+        <LoadingState label="Loading runs…" />
       ) : runs.isError && items.length === 0 ? (
         <ErrorState error={runs.error} title="Could not load runs" onRetry={() => runs.refetch()} />
       ) : items.length === 0 ? (

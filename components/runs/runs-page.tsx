@@ -1,5 +1,3 @@
-"use client";
-
 import { Card } from "@/components/ui/card";
 import { RunsList } from "./runs-list";
 import { StartRunForm } from "./start-run-form";

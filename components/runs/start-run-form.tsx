@@ -4,13 +4,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { Spinner } from "@/components/ui/spinner";
-import { ErrorState } from "@/components/ui/states";
+import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
-import { ApiError, apiFetch, newRequestKey } from "@/lib/api/client";
+import { ApiError, newRequestKey } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import { startRunBody } from "@/lib/api/schemas";
-import type { RunDto } from "@/lib/api/types";
+import { type StartRunBody, startRunBody } from "@/lib/api/schemas";
 import { fieldsFromSchema, initialValues, issuesByField, validateValues } from "@/lib/forms/input-schema";
 import { useWorkflowDefinitions } from "@/lib/hooks/use-workflow-definitions";
 import { SchemaField } from "./schema-field";
@@ -24,11 +23,11 @@ export function StartRunForm() {
   const definition = definitions.data?.find((d) => d.id === workflowId);
   const fields = useMemo(() => fieldsFromSchema(definition?.inputSchema), [definition]);
 
-  if (definitions.isPending) return <Spinner label="Loading workflows…" />;
+  if (definitions.isPending) return <LoadingState label="Loading workflows…" />;
   if (definitions.isError) {
     return <ErrorState error={definitions.error} title="Could not load workflows" onRetry={definitions.refetch} />;
   }
-  if (definitions.data.length === 0) return <p className="text-sm text-slate-500">No workflows are registered.</p>;
+  if (definitions.data.length === 0) return <EmptyState inline title="No workflows are registered." />;
 
   return (
     <div className="space-y-4">
@@ -67,12 +66,7 @@ function RunInputForm({ workflowId, fields }: { workflowId: string; fields: Retu
     if (values) requestKey.current = newRequestKey();
   }, [values]);
   const start = useMutation({
-    mutationFn: (body: { workflow: string; input: Record<string, unknown> }) =>
-      apiFetch<{ run: RunDto }>("/api/workflows", {
-        method: "POST",
-        body,
-        headers: { "idempotency-key": requestKey.current },
-      }),
+    mutationFn: (body: StartRunBody) => api.runs.start(body, requestKey.current),
     onSuccess: () => {
       toast("Run started");
       setValues(initialValues(fields));
@@ -117,7 +111,7 @@ function RunInputForm({ workflowId, fields }: { workflowId: string; fields: Retu
           onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
         />
       ))}
-      {fields.length === 0 ? <p className="text-sm text-slate-500">This workflow takes no input.</p> : null}
+      {fields.length === 0 ? <EmptyState inline title="This workflow takes no input." /> : null}
       {errors[""] ? (
         <p role="alert" className="text-sm font-medium text-red-700">
           {errors[""]}

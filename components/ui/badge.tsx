@@ -18,3 +18,12 @@ export function CountPill({ count, label }: { count: string; label: string }) {
     </span>
   );
 }
+
+/** "Round N": which review round a checkpoint belongs to (a reject with retry starts the next one). */
+export function RoundPill({ round, className = "" }: { round: number; className?: string }) {
+  return (
+    <span className={`rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700 ${className}`}>
+      Round {round}
+    </span>
+  );
+}

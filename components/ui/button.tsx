@@ -18,7 +18,7 @@ const SIZES: Record<Size, string> = {
   md: "h-9 px-3.5 text-sm",
 };
 
-export const buttonClass = (variant: Variant = "secondary", size: Size = "md") =>
+const buttonClass = (variant: Variant = "secondary", size: Size = "md") =>
   `inline-flex items-center justify-center gap-1.5 rounded-md font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900 disabled:cursor-not-allowed ${VARIANTS[variant]} ${SIZES[size]}`;
 
 export function Button({

@@ -9,13 +9,17 @@ export function describedBy(id: string, error?: string, hint?: string): Record<s
   return { "aria-describedby": ids || undefined, "aria-invalid": error ? true : undefined };
 }
 
-/** A label, the control (children), an optional hint and an inline error. */
+/**
+ * The one labelled control: a label, the control (children), an optional hint
+ * and an inline error. `dense` is the smaller label of a filter bar.
+ */
 export function Field({
   id,
   label,
   required,
   hint,
   error,
+  dense = false,
   children,
   className = "",
 }: {
@@ -24,12 +28,16 @@ export function Field({
   required?: boolean;
   hint?: string;
   error?: string;
+  dense?: boolean;
   children: ReactNode;
   className?: string;
 }) {
   return (
     <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
+      <label
+        htmlFor={id}
+        className={`mb-1 block font-medium ${dense ? "text-xs text-slate-600" : "text-sm text-slate-700"}`}
+      >
         {label}
         {required ? (
           <span className="ml-0.5 text-red-600" aria-hidden="true">

@@ -1,8 +1,37 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { ApiError } from "@/lib/api/client";
 import { Button } from "./button";
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/**
+ * The states every page and section shows the same way: loading, empty,
+ * failed, and a detail page whose record could not be loaded.
+ */
+
+/** A spinner and what is loading (role="status"); `className` places it (default: a section's padding). */
+export function LoadingState({ label = "Loading…", className = "py-8" }: { label?: string; className?: string }) {
+  return (
+    <div role="status" className={`flex items-center gap-2 text-sm text-slate-500 ${className}`}>
+      <span
+        aria-hidden="true"
+        className="size-4 animate-spin rounded-full border-2 border-slate-300 border-t-slate-700"
+      />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+/** Nothing to show: a dashed box for a page's list, or one quiet line (`inline`) inside a card or form. */
+export function EmptyState({
+  title,
+  children,
+  inline = false,
+}: {
+  title: string;
+  children?: ReactNode;
+  inline?: boolean;
+}) {
+  if (inline) return <p className="text-sm text-slate-500">{title}</p>;
   return (
     <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
       <p className="text-sm font-medium text-slate-900">{title}</p>
@@ -35,6 +64,35 @@ export function ErrorState({
           Try again
         </Button>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * A detail page whose record did not load: "<Thing> not found" on a 404 (else
+ * just "<Thing>"), the error with a retry, and the way back to its list.
+ */
+export function NotFoundView({
+  thing,
+  error,
+  onRetry,
+  backHref,
+  backLabel,
+}: {
+  thing: "Run" | "Checkpoint";
+  error: unknown;
+  onRetry: () => void;
+  backHref: string;
+  backLabel: string;
+}) {
+  const missing = error instanceof ApiError && error.status === 404;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold text-slate-900">{missing ? `${thing} not found` : thing}</h1>
+      <ErrorState error={error} title={`Could not load this ${thing.toLowerCase()}`} onRetry={onRetry} />
+      <Link href={backHref} className="text-sm text-blue-700 hover:underline">
+        {backLabel}
+      </Link>
     </div>
   );
 }

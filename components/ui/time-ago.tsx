@@ -22,7 +22,7 @@ function subscribe(listener: () => void) {
 }
 
 /** One shared ticker for every relative time on the page. */
-export function useNow(): number {
+function useNow(): number {
   return useSyncExternalStore(
     subscribe,
     () => Math.floor(Date.now() / TICK_MS) * TICK_MS,

@@ -1,6 +1,8 @@
-"use client";
-
-/** The browser's door to the API: JSON both ways, the one error shape turned into an ApiError. */
+/**
+ * The browser's transport to the API: JSON both ways, the one error shape
+ * turned into an ApiError. Pages and hooks call the typed functions of
+ * lib/api/endpoints.ts, not this directly.
+ */
 
 export class ApiError extends Error {
   constructor(
@@ -16,7 +18,7 @@ export class ApiError extends Error {
 
 export async function apiFetch<T>(
   path: string,
-  options: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: { method?: "GET" | "POST"; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<T> {
   const method = options.method ?? "GET";
   const res = await fetch(path, {

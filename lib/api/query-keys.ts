@@ -1,15 +1,22 @@
+import type { CheckpointListParams, RunListParams } from "./endpoints";
+
+/**
+ * Which list a query holds: lists with the same filters but another shape
+ * (a count, an infinite list) must not share a cache entry.
+ */
+type ListView = { view: "table" | "count" | "queue" | "history" };
+
 /** react-query keys in one place, so socket events invalidate exactly what pages cache. */
 export const queryKeys = {
-  me: ["me"] as const,
   definitions: ["workflow-definitions"] as const,
   runs: {
     all: ["runs"] as const,
-    list: (filters: Record<string, string | undefined>) => ["runs", "list", filters] as const,
+    list: (query: RunListParams & ListView) => ["runs", "list", query] as const,
     detail: (id: string) => ["runs", "detail", id] as const,
   },
   checkpoints: {
     all: ["checkpoints"] as const,
-    list: (filters: Record<string, string | undefined>) => ["checkpoints", "list", filters] as const,
+    list: (query: CheckpointListParams & ListView) => ["checkpoints", "list", query] as const,
     detail: (id: string) => ["checkpoints", "detail", id] as const,
   },
 };

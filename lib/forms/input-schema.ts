@@ -22,7 +22,7 @@ export type FieldSpec = {
   maximum?: number;
 };
 
-export type FormValues = Record<string, string | boolean>;
+type FormValues = Record<string, string | boolean>;
 
 type JsonSchemaProperty = {
   type?: string | string[];

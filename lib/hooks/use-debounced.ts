@@ -1,5 +1,3 @@
-"use client";
-
 import { useEffect, useState } from "react";
 
 /** `value`, once it has stopped changing for `ms`. */

@@ -1,15 +1,12 @@
-"use client";
-
 import { type QueryKey, useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { apiFetch } from "@/lib/api/client";
 import type { Page } from "@/lib/api/types";
 
 /** A list the API pages with `?cursor=` (keyset): all pages loaded so far, flattened, plus the query for "Load more". */
-export function useKeysetList<T>(queryKey: QueryKey, url: (cursor?: string) => string) {
+export function useKeysetList<T>(queryKey: QueryKey, fetchPage: (cursor?: string) => Promise<Page<T>>) {
   const query = useInfiniteQuery({
     queryKey,
-    queryFn: ({ pageParam }) => apiFetch<Page<T>>(url(pageParam)),
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

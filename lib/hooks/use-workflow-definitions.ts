@@ -1,16 +1,13 @@
-"use client";
-
 import { useQuery } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { apiFetch } from "@/lib/api/client";
+import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import type { WorkflowDefinitionDto } from "@/lib/api/types";
 
 /** Registered workflows (rarely change: cached for the session). */
 export function useWorkflowDefinitions() {
   return useQuery({
     queryKey: queryKeys.definitions,
-    queryFn: () => apiFetch<{ items: WorkflowDefinitionDto[] }>("/api/workflow-definitions").then((d) => d.items),
+    queryFn: () => api.definitions().then((d) => d.items),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -1,0 +1,76 @@
+import type { z } from "zod";
+import { apiFetch } from "./client";
+import type { checkpointListQuery, LoginBody, ResolveBody, runListQuery, StartRunBody } from "./schemas";
+import type {
+  CheckpointDto,
+  CheckpointResponse,
+  DecisionResponse,
+  DefinitionsResponse,
+  EventsResponse,
+  OkResponse,
+  Page,
+  RunDetailResponse,
+  RunDto,
+  RunResponse,
+  UserResponse,
+} from "./types";
+
+/**
+ * Every HTTP call the browser app makes, typed both ways: parameters from the
+ * zod schemas the route handlers validate with, results from lib/api/types.ts.
+ * No component or hook builds a URL; ids are encoded here, once.
+ */
+
+/** The filters of a keyset list as the client sends them (the cursor is passed on its own). */
+type ListParams<S extends z.ZodType> = Omit<z.input<S>, "limit" | "cursor"> & { limit?: number };
+export type RunListParams = ListParams<typeof runListQuery>;
+export type CheckpointListParams = ListParams<typeof checkpointListQuery>;
+
+type QueryValue = string | number | undefined;
+
+/** `/api/<segments>`, each segment encoded: the one place an id enters a path. */
+function apiPath(...segments: string[]): string {
+  return `/api/${segments.map(encodeURIComponent).join("/")}`;
+}
+
+/** The path with its query string; empty and undefined values are left out. */
+function withQuery(path: string, params: Record<string, QueryValue>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+const get = <T>(path: string) => apiFetch<T>(path);
+const post = <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
+  apiFetch<T>(path, { method: "POST", body, headers });
+
+export const api = {
+  auth: {
+    login: (body: LoginBody) => post<UserResponse>(apiPath("auth", "login"), body),
+    logout: () => post<OkResponse>(apiPath("auth", "logout")),
+  },
+  definitions: () => get<DefinitionsResponse>(apiPath("workflow-definitions")),
+  runs: {
+    list: (filters: RunListParams, cursor?: string) =>
+      get<Page<RunDto>>(withQuery(apiPath("workflows"), { ...filters, cursor })),
+    get: (id: string) => get<RunDetailResponse>(apiPath("workflows", id)),
+    /** `requestKey` is the Idempotency-Key: the same key again returns the same run. */
+    start: (body: StartRunBody, requestKey: string) =>
+      post<RunResponse>(apiPath("workflows"), body, { "idempotency-key": requestKey }),
+    cancel: (id: string) => post<RunResponse>(apiPath("workflows", id, "cancel")),
+    retry: (id: string) => post<RunResponse>(apiPath("workflows", id, "retry")),
+  },
+  checkpoints: {
+    list: (query: CheckpointListParams, cursor?: string) =>
+      get<Page<CheckpointDto>>(withQuery(apiPath("checkpoints"), { ...query, cursor })),
+    get: (id: string) => get<CheckpointResponse>(apiPath("checkpoints", id)),
+    resolve: (id: string, body: ResolveBody) => post<DecisionResponse>(apiPath("checkpoints", id, "resolve"), body),
+  },
+  events: {
+    /** Audit events after `lastId` (the catch-up after a reconnect); `hasMore` asks for the next page. */
+    after: (lastId: number) => get<EventsResponse>(withQuery(apiPath("events"), { after: lastId })),
+  },
+};
