@@ -1,30 +1,28 @@
 import { listRuns } from "@/db/queries";
-import { readJson, readQuery, route } from "@/lib/api/http";
+import { readHeader, readJson, readQuery, route } from "@/lib/api/http";
 import { idempotencyKeyHeader, runListQuery, startRunBody } from "@/lib/api/schemas";
 import { runDto } from "@/lib/api/serialize";
 import type { Page, RunDto, RunResponse } from "@/lib/api/types";
-import { actorOf, assertMutation, requireRole } from "@/lib/auth/guard";
-import { AppError } from "@/lib/errors";
+import { actorOf } from "@/lib/auth/authenticate";
+import { assertMutation, requireSessionOrToken } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
-  requireRole(req, Role.reviewer, { allowToken: true });
+  requireSessionOrToken(req, Role.reviewer);
   const page = listRuns(getRuntime().db, readQuery(req, runListQuery));
   return Response.json({ items: page.items.map(runDto), nextCursor: page.nextCursor } satisfies Page<RunDto>);
 });
 
 export const POST = route(async (req) => {
   assertMutation(req);
-  const principal = requireRole(req, Role.reviewer, { allowToken: true });
+  const principal = requireSessionOrToken(req, Role.reviewer);
   const body = await readJson(req, startRunBody);
-  const rawKey = req.headers.get("idempotency-key");
-  const key = rawKey === null ? undefined : idempotencyKeyHeader.safeParse(rawKey);
-  if (key && !key.success) throw new AppError("invalid_input", "Idempotency-Key must be 1–200 characters");
+  const idempotencyKey = readHeader(req, "Idempotency-Key", idempotencyKeyHeader);
   const { run, created } = await getRuntime().engine.startRun({
     workflowId: body.workflow,
     input: body.input,
-    idempotencyKey: key?.data,
+    idempotencyKey,
     actor: actorOf(principal),
   });
   return Response.json({ run: runDto(run) } satisfies RunResponse, {
