@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { apiFetch } from "@/lib/api/client";
-import type { EventDto } from "@/lib/api/types";
+import type { EventDto, EventsResponse } from "@/lib/api/types";
 import {
   type ClientToServerEvents,
   type PresenceSnapshot,
@@ -66,7 +66,7 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
         return;
       }
       for (;;) {
-        const page = await apiFetch<{ items: EventDto[]; hasMore: boolean }>(`/api/events?after=${lastId.current}`);
+        const page = await apiFetch<EventsResponse>(`/api/events?after=${lastId.current}`);
         for (const event of page.items) apply(event);
         if (!page.hasMore) break;
       }
