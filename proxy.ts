@@ -1,5 +1,6 @@
+import "server-only";
 import { type NextRequest, NextResponse } from "next/server";
-import { SESSION_COOKIE } from "@/lib/auth/cookie";
+import { SESSION_COOKIE } from "@/lib/auth/cookies";
 
 /**
  * Convenience only: a visitor without a session cookie goes to /login with a

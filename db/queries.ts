@@ -1,20 +1,14 @@
 import "server-only";
 import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
+import { afterCursor, keysetPage, type PageRequest } from "./keyset";
 import { checkpoints, workflowEvents, workflowRuns, workflowSteps } from "./schema";
 
 /**
  * Named read queries (route handlers, the relay, the engine's recovery). Runs
  * and checkpoints are written only by the engine (lib/engine).
  */
-
-/** Where a keyset page starts: after the row with this (createdAt, id). */
-export type Cursor = { createdAt: number; id: string };
-/** One page of rows and the cursor of the next page (null on the last). */
-export type Keyset<T> = { items: T[]; next: Cursor | null };
-type PageRequest = { limit: number; after?: Cursor };
 
 export type RunFilter = { status?: RunStatus; workflow?: string };
 export type CheckpointFilter = {
@@ -30,26 +24,6 @@ export type CheckpointFilter = {
   to?: string;
 };
 
-/** Rows after the cursor in (createdAt, id) order, one extra fetched to know whether a next page exists. */
-function keysetPage<T extends Cursor>(rows: T[], limit: number): Keyset<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
-}
-
-function after(
-  columns: { createdAt: SQLiteColumn; id: SQLiteColumn },
-  cursor: Cursor | undefined,
-  newestFirst: boolean,
-): SQL | undefined {
-  if (!cursor) return undefined;
-  const cmp = newestFirst ? lt : gt;
-  return or(
-    cmp(columns.createdAt, cursor.createdAt),
-    and(eq(columns.createdAt, cursor.createdAt), cmp(columns.id, cursor.id)),
-  );
-}
-
 export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
   const rows = db
     .select()
@@ -58,7 +32,7 @@ export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
       and(
         filter.status ? eq(workflowRuns.status, filter.status) : undefined,
         filter.workflow ? eq(workflowRuns.workflowId, filter.workflow) : undefined,
-        after(workflowRuns, page.after, true),
+        afterCursor(workflowRuns, page.after, true),
       ),
     )
     .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
@@ -138,7 +112,7 @@ export function listCheckpoints(db: Db, filter: CheckpointFilter, page: PageRequ
   const rows = db
     .select()
     .from(checkpoints)
-    .where(and(checkpointWhere(filter), after(checkpoints, page.after, newestFirst)))
+    .where(and(checkpointWhere(filter), afterCursor(checkpoints, page.after, newestFirst)))
     .orderBy(direction(checkpoints.createdAt), direction(checkpoints.id))
     .limit(page.limit + 1)
     .all();

@@ -4,6 +4,8 @@
  * errors carry a global brand instead.
  */
 
+import type { z } from "zod";
+
 const BRAND = Symbol.for("gatehouse.AppError");
 
 export const ERROR_STATUS = {
@@ -18,6 +20,7 @@ export const ERROR_STATUS = {
   invalid_transition: 409,
   checkpoint_already_resolved: 409,
   conflict: 409,
+  self_lockout: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -64,9 +67,18 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The one shape of validation details: every failed field, with its path, message and zod code. */
-export function validationDetails(error: {
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code: string }>;
-}) {
+/**
+ * The one shape of `details` for a validation failure (400 invalid_input),
+ * whoever validates: route edges, the engine (a workflow's input schema).
+ */
+export type ValidationIssue = { path: string; message: string; code: string };
+export type ValidationDetails = { issues: ValidationIssue[] };
+
+export function validationDetails(error: z.ZodError): ValidationDetails {
   return { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code })) };
+}
+
+/** The same shape for one value refused outside a zod schema (a header, a cursor). */
+export function invalidField(path: string, message: string): ValidationDetails {
+  return { issues: [{ path, message, code: "custom" }] };
 }

@@ -17,7 +17,6 @@ export type Runtime = {
   engine: Engine;
   log: Logger;
   loginLimits: { perAccount: FailureLimiter; perAddress: FailureLimiter };
-  startedAt: number;
 };
 
 const SLOT = Symbol.for("gatehouse.runtime");

@@ -1,9 +1,13 @@
+import "server-only";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { users } from "@/db/schema";
+import { listUsers } from "@/db/auth-queries";
+import type { Db } from "@/db/client";
+import type { Cursor } from "@/db/keyset";
+import type { User } from "@/db/schema";
 import { emailSchema } from "@/lib/api/schemas";
-import { createApiToken, disableUser } from "@/lib/auth/sessions";
-import { createUser, findUserByEmail } from "@/lib/auth/users";
+import { createApiToken } from "@/lib/auth/tokens";
+import { createUser, disableUser, userByEmail } from "@/lib/auth/users";
 import { loadEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -22,6 +26,16 @@ const addArgs = z.object({
   password: z.string().min(8, "password must be at least 8 characters"),
   name: z.string().optional(),
 });
+
+/** Every user, oldest first, a page at a time. */
+function* allUsers(db: Db): Generator<User> {
+  let after: Cursor | undefined;
+  do {
+    const page = listUsers(db, { limit: 500, after });
+    yield* page.items;
+    after = page.next ?? undefined;
+  } while (after);
+}
 
 async function main() {
   const { positionals, values } = parseArgs({
@@ -48,21 +62,21 @@ async function main() {
       case "disable": {
         const email = emailSchema.safeParse(values.email);
         if (!email.success) throw new Error("--email is required");
-        const user = findUserByEmail(db, email.data);
+        const user = userByEmail(db, email.data);
         if (!user) throw new Error(`no user ${email.data}`);
         disableUser(db, user.id);
         process.stdout.write(`disabled ${user.email}; their sessions are ended\n`);
         break;
       }
       case "list":
-        for (const u of db.select().from(users).all()) {
+        for (const u of allUsers(db)) {
           process.stdout.write(`${u.email}\t${u.role}\t${u.name}${u.disabledAt ? "\tdisabled" : ""}\n`);
         }
         break;
       case "token": {
         if (!values.name) throw new Error("--name is required");
-        const { token } = createApiToken(db, values.name, null);
-        process.stdout.write(`${token}\n`);
+        const { secret } = createApiToken(db, values.name, null);
+        process.stdout.write(`${secret}\n`);
         break;
       }
       default:

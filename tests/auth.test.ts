@@ -50,6 +50,22 @@ describe("sign-in and sessions", () => {
     expect(sessions()).toEqual({ n: before.n - 1 });
   });
 
+  it("a malformed session cookie is 'not signed in' (401, redirect to sign-in), never a 500", async () => {
+    const malformed = { cookie: "gatehouse_session=%" };
+    const me = await fetch(`${server.url}/api/auth/me`, { headers: malformed });
+    expect(me.status).toBe(401);
+    expect((await me.json()).error.code).toBe("unauthorized");
+    const page = await fetch(`${server.url}/review`, { headers: malformed, redirect: "manual" });
+    expect(page.status).toBe(307);
+    expect(new URL(page.headers.get("location") ?? "", server.url).pathname).toBe("/login");
+    const login = await fetch(`${server.url}/login`, { headers: malformed, redirect: "manual" });
+    expect(login.status).toBe(200);
+    // an undecodable pair next to a valid session is skipped: the session still counts
+    const api = await new Api(server.url).login();
+    const mixed = await fetch(`${server.url}/api/auth/me`, { headers: { cookie: `x=%; ${api.sessionCookie}` } });
+    expect(mixed.status).toBe(200);
+  });
+
   it("through the Api client too: me → 200, logout, me → 401", async () => {
     const api = await new Api(server.url).login();
     expect((await api.get("/api/auth/me")).status).toBe(200);

@@ -1,21 +1,10 @@
-import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "./helpers/api";
 import { addUser, disableUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
+import { connectSocket as connect, handshakeOutcome as outcome } from "./socket-client";
 
 /** Real Socket.IO clients against the real server: who may connect, and what they hear. */
-
-function connect(url: string, headers: Record<string, string>): Socket {
-  return io(url, { transports: ["websocket"], extraHeaders: headers, reconnection: false, forceNew: true });
-}
-
-function outcome(socket: Socket): Promise<{ connected: boolean; error?: string }> {
-  return new Promise((resolve) => {
-    socket.once("connect", () => resolve({ connected: true }));
-    socket.once("connect_error", (err) => resolve({ connected: false, error: err.message }));
-  });
-}
 
 describe("realtime", () => {
   let server: TestServer;
@@ -53,9 +42,21 @@ describe("realtime", () => {
     socket.close();
   });
 
+  it("refuses a malformed session cookie as signed out, and keeps serving everyone else", async () => {
+    const malformed = connect(server.url, { origin: server.url, cookie: "gatehouse_session=%" });
+    expect(await outcome(malformed)).toEqual({ connected: false, error: "unauthorized" });
+    malformed.close();
+    // next to a valid cookie, the undecodable pair is skipped, not fatal
+    const mixed = connect(server.url, { origin: server.url, cookie: `theme=%E0%A4%A; ${cookie}` });
+    expect(await outcome(mixed)).toEqual({ connected: true });
+    mixed.close();
+    expect((await api.get("/api/health")).status).toBe(200);
+    expect(server.logs.join("\n")).not.toMatch(/unhandled|uncaught/i);
+  });
+
   it("delivers committed events in id order to a signed-in socket, and ends with the session", async () => {
     const socket = connect(server.url, { origin: server.url, cookie });
-    const events: Array<{ id: number; type: string; runId: string; toStatus: string | null }> = [];
+    const events: Array<{ id: number; type: string; runId: string }> = [];
     socket.on("event", (e) => events.push(e));
     const hello = new Promise<{ lastEventId: number }>((resolve) => socket.once("hello", resolve));
     expect(await outcome(socket)).toEqual({ connected: true });

@@ -3,19 +3,24 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import { apiFetch } from "@/lib/api/client";
-import type { EventDto } from "@/lib/api/types";
-import { type Hello, type PresenceUpdate, SocketEvent, type Viewer } from "@/lib/realtime/protocol";
+import { api } from "@/lib/api/endpoints";
+import type { EventDto, EventsResponse } from "@/lib/api/types";
+import {
+  type ClientToServerEvents,
+  type PresenceSnapshot,
+  type ServerToClientEvents,
+  SocketEvent,
+  type Viewer,
+} from "@/lib/realtime/protocol";
 import { invalidateForEvent } from "./invalidate";
 
-type Listener = (event: EventDto) => void;
-export type ConnectionState = "connecting" | "live" | "reconnecting";
+type ConnectionState = "connecting" | "live" | "reconnecting";
+type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 type RealtimeContextValue = {
   state: ConnectionState;
-  socket: Socket | null;
-  presence: Record<string, Viewer[]>;
-  subscribe(listener: Listener): () => void;
+  socket: RealtimeSocket | null;
+  presence: PresenceSnapshot;
 };
 
 const RealtimeContext = createContext<RealtimeContextValue | null>(null);
@@ -29,9 +34,8 @@ const SEEN_LIMIT = 5000;
 export function SocketProvider({ children }: { children: React.ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<ConnectionState>("connecting");
-  const [socket, setSocket] = useState<Socket | null>(null);
-  const [presence, setPresence] = useState<Record<string, Viewer[]>>({});
-  const listeners = useRef(new Set<Listener>());
+  const [socket, setSocket] = useState<RealtimeSocket | null>(null);
+  const [presence, setPresence] = useState<PresenceSnapshot>({});
   const lastId = useRef<number | null>(null);
   const seen = useRef(new Set<number>());
 
@@ -45,7 +49,6 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
       }
       lastId.current = Math.max(lastId.current ?? 0, event.id);
       invalidateForEvent(queryClient, event);
-      for (const listener of listeners.current) listener(event);
     },
     [queryClient],
   );
@@ -53,7 +56,7 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
   useEffect(() => {
     // WebSocket only: browsers send no Origin on same-origin GETs, so the long-polling
     // handshake would be refused by the server's Origin check; the WebSocket upgrade always carries it
-    const s = io({ withCredentials: true, transports: ["websocket"] });
+    const s: RealtimeSocket = io({ withCredentials: true, transports: ["websocket"] });
     setSocket(s);
 
     const catchUp = async (serverLastId: number) => {
@@ -63,13 +66,13 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
         return;
       }
       for (;;) {
-        const page = await apiFetch<{ items: EventDto[]; hasMore: boolean }>(`/api/events?after=${lastId.current}`);
+        const page = await api.events.after(lastId.current);
         for (const event of page.items) apply(event);
         if (!page.hasMore) break;
       }
     };
 
-    s.on(SocketEvent.hello, (hello: Hello) => {
+    s.on(SocketEvent.hello, (hello) => {
       setState("live");
       catchUp(hello.lastEventId).catch(() => {
         // the socket stays up; a missed event is repaired by the pages' next fetch
@@ -77,8 +80,8 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
       });
     });
     s.on(SocketEvent.event, apply);
-    s.on(SocketEvent.presenceSnapshot, (snapshot: Record<string, Viewer[]>) => setPresence(snapshot));
-    s.on(SocketEvent.presence, (update: PresenceUpdate) =>
+    s.on(SocketEvent.presenceSnapshot, (snapshot) => setPresence(snapshot));
+    s.on(SocketEvent.presence, (update) =>
       setPresence((current) => {
         const next = { ...current };
         if (update.viewers.length === 0) delete next[update.checkpointId];
@@ -94,14 +97,7 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
     };
   }, [apply, queryClient]);
 
-  const subscribe = useCallback((listener: Listener) => {
-    listeners.current.add(listener);
-    return () => {
-      listeners.current.delete(listener);
-    };
-  }, []);
-
-  const value = useMemo(() => ({ state, socket, presence, subscribe }), [state, socket, presence, subscribe]);
+  const value = useMemo(() => ({ state, socket, presence }), [state, socket, presence]);
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
 
@@ -116,16 +112,8 @@ export function useConnectionState(): ConnectionState {
   return useRealtime().state;
 }
 
-/** Calls `listener` for every new audit event (after the cache was invalidated). */
-export function useRealtimeEvents(listener: Listener): void {
-  const { subscribe } = useRealtime();
-  const ref = useRef(listener);
-  ref.current = listener;
-  useEffect(() => subscribe((event) => ref.current(event)), [subscribe]);
-}
-
 /** Who is looking at each checkpoint (for the queue). */
-export function usePresenceMap(): Record<string, Viewer[]> {
+export function usePresenceMap(): PresenceSnapshot {
   return useRealtime().presence;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
-import type { Cursor, Keyset } from "@/db/queries";
-import { AppError } from "@/lib/errors";
+import type { Cursor, Keyset } from "@/db/keyset";
+import { AppError, invalidField } from "@/lib/errors";
 import type { Page } from "./types";
 
 /**
@@ -12,18 +12,16 @@ function encodeCursor(row: Cursor): string {
   return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString("base64url");
 }
 
-/** The `cursor` query parameter as db/ takes it; one that is not ours is a 400. */
+/** The `cursor` query parameter as db/ takes it; one that is not ours is a 400 naming the parameter. */
 export function readCursor(cursor: string | undefined): Cursor | undefined {
   if (cursor === undefined) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
   } catch {
-    // not base64url JSON: not a cursor
+    // not base64url JSON: refused below like any other bad value
   }
-  throw new AppError("invalid_input", "The cursor is not valid", {
-    issues: [{ path: "cursor", message: "The cursor is not valid", code: "custom" }],
-  });
+  throw new AppError("invalid_input", "The query string is invalid", invalidField("cursor", "The cursor is not valid"));
 }
 
 /** A page of rows from db/ as the API sends it: items mapped, the next cursor encoded. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, invalidField, isAppError, validationDetails } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,10 +19,6 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
       return new AppError("internal", "Something went wrong on our side").toResponse();
     }
   };
-}
-
-export function issuesOf(error: z.ZodError) {
-  return { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code })) };
 }
 
 /** Reads at most 1 MB while streaming (route handlers have no limit of their own), then parses and validates. */
@@ -52,13 +48,31 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new AppError("invalid_json", "The body is not valid JSON");
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new AppError("invalid_input", "The request body is invalid", issuesOf(parsed.error));
+  if (!parsed.success)
+    throw new AppError("invalid_input", "The request body is invalid", validationDetails(parsed.error));
   return parsed.data;
 }
 
 export function readQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
   const parsed = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-  if (!parsed.success) throw new AppError("invalid_input", "The query string is invalid", issuesOf(parsed.error));
+  if (!parsed.success)
+    throw new AppError("invalid_input", "The query string is invalid", validationDetails(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * A request header through its schema (e.g. `Idempotency-Key`): undefined when
+ * absent, a 400 naming the header when present but invalid (the schema's
+ * messages say what is wrong, so they become the error message).
+ */
+export function readHeader<S extends z.ZodType>(req: Request, name: string, schema: S): z.infer<S> | undefined {
+  const raw = req.headers.get(name);
+  if (raw === null) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? "invalid value";
+    throw new AppError("invalid_input", message, invalidField(name, message));
+  }
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "@/lib/roles";
 import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES } from "@/lib/status";
 
 /**
@@ -27,7 +28,11 @@ export const startRunBody = z.strictObject({
 });
 export type StartRunBody = z.infer<typeof startRunBody>;
 
-export const idempotencyKeyHeader = z.string().trim().min(1).max(200);
+export const idempotencyKeyHeader = z
+  .string()
+  .trim()
+  .min(1, "Idempotency-Key must be 1–200 characters")
+  .max(200, "Idempotency-Key must be 1–200 characters");
 
 export const resolveBody = z
   .strictObject({
@@ -73,4 +78,32 @@ export type CheckpointListQuery = z.infer<typeof checkpointListQuery>;
 export const eventsQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
   limit: limit(500, 1000),
+});
+
+// users (admin console)
+
+const passwordSchema = z.string().min(8, "Passwords have at least 8 characters").max(1024);
+const userNameSchema = z.string().trim().min(1).max(100);
+
+export const createUserBody = z.strictObject({
+  email: emailSchema,
+  name: userNameSchema.optional(),
+  role: z.enum(ROLES),
+  password: passwordSchema,
+});
+export type CreateUserBody = z.infer<typeof createUserBody>;
+
+export const updateUserBody = z
+  .strictObject({
+    name: userNameSchema.optional(),
+    role: z.enum(ROLES).optional(),
+    disabled: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Send at least one field to change" });
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+export const userListQuery = z.strictObject({
+  limit: limit(50, 100),
+  cursor: z.string().max(500).optional(),
 });

@@ -91,3 +91,7 @@ export type RunDetailResponse = { run: RunDto; steps: StepDto[]; checkpoints: Ch
 export type CheckpointResponse = { checkpoint: CheckpointDto };
 export type DecisionResponse = { checkpoint: CheckpointDto; run: RunDto };
 export type EventsResponse = { items: EventDto[]; lastId: number; hasMore: boolean };
+
+/** A user as admins manage them (GET/POST /api/users, PATCH /api/users/:id): never the password hash. */
+export type ManagedUserDto = UserDto & { disabled: boolean; disabledAt: string | null; createdAt: string };
+export type ManagedUserResponse = { user: ManagedUserDto };

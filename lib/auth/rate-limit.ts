@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * Counts failures per key in a fixed window. Bounded: past `maxKeys` the
  * oldest keys are dropped, so a flood of addresses cannot grow memory.

@@ -1,27 +1,53 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import { count, eq } from "drizzle-orm";
+import {
+  countUsers,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers,
+  type SessionUser,
+  updateUser,
+} from "@/db/auth-queries";
 import type { Db } from "@/db/client";
-import { type User, users } from "@/db/schema";
-import type { UserDto } from "@/lib/api/types";
+import type { User } from "@/db/schema";
+import { readCursor, toPage } from "@/lib/api/cursor";
+import type { CreateUserBody, UpdateUserBody } from "@/lib/api/schemas";
+import type { ManagedUserDto, Page, UserDto } from "@/lib/api/types";
 import { AppError } from "@/lib/errors";
 import type { Logger } from "@/lib/logger";
+import { getRealtime } from "@/lib/realtime/hub";
 import { Role } from "@/lib/roles";
 import { hashPassword } from "./password";
 
-export function toUserDto(user: User): UserDto {
+export function toUserDto(user: SessionUser): UserDto {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-export async function createUser(
-  db: Db,
-  input: { email: string; name?: string; role: Role; password: string },
-): Promise<User> {
-  const email = input.email.trim().toLowerCase();
+export function toManagedUserDto(user: User): ManagedUserDto {
+  return {
+    ...toUserDto(user),
+    disabled: user.disabledAt !== null,
+    disabledAt: user.disabledAt === null ? null : new Date(user.disabledAt).toISOString(),
+    createdAt: new Date(user.createdAt).toISOString(),
+  };
+}
+
+/** Emails are matched however they are typed. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function userByEmail(db: Db, email: string): User | undefined {
+  return findUserByEmail(db, normalizeEmail(email));
+}
+
+export async function createUser(db: Db, input: CreateUserBody): Promise<User> {
+  const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
-  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  if (existing) throw new AppError("conflict", `A user with email ${email} already exists`);
-  const user: User = {
+  // checked after the slow hash, in the same tick as the insert: no other sign-up can slip in between
+  if (findUserByEmail(db, email)) throw new AppError("conflict", `A user with email ${email} already exists`);
+  return insertUser(db, {
     id: randomUUID(),
     email,
     name: input.name?.trim() || email.split("@")[0],
@@ -29,13 +55,55 @@ export async function createUser(
     passwordHash,
     disabledAt: null,
     createdAt: Date.now(),
-  };
-  db.insert(users).values(user).run();
+  });
+}
+
+/** A keyset page of users, oldest first. */
+export function usersPage(db: Db, query: { limit: number; cursor?: string }): Page<ManagedUserDto> {
+  return toPage(listUsers(db, { limit: query.limit, after: readCursor(query.cursor) }), toManagedUserDto);
+}
+
+/**
+ * An admin changes a user (PATCH /api/users/:id). Disabling or a new password
+ * ends the user's sessions in the same transaction and drops their live
+ * sockets at once; an admin changing their own password keeps the session they
+ * are using. Nobody can disable or demote themselves, so the last admin cannot
+ * lock everyone out.
+ */
+export async function changeUser(
+  db: Db,
+  by: { userId: string; sessionId: string },
+  id: string,
+  patch: UpdateUserBody,
+): Promise<User> {
+  const target = findUserById(db, id);
+  if (!target) throw new AppError("not_found", `User ${id} not found`);
+  const self = id === by.userId;
+  if (self && patch.disabled === true) {
+    throw new AppError("self_lockout", "You cannot disable your own account: ask another admin to do it");
+  }
+  if (self && patch.role !== undefined && patch.role !== Role.admin) {
+    throw new AppError("self_lockout", "You cannot remove your own admin role: ask another admin to do it");
+  }
+
+  const changes: Parameters<typeof updateUser>[2] = {};
+  if (patch.name !== undefined) changes.name = patch.name;
+  if (patch.role !== undefined) changes.role = patch.role;
+  if (patch.disabled !== undefined) changes.disabledAt = patch.disabled ? (target.disabledAt ?? Date.now()) : null;
+  if (patch.password !== undefined) changes.passwordHash = await hashPassword(patch.password);
+  const endsSessions = patch.disabled === true || patch.password !== undefined;
+  const keepSession = self ? by.sessionId : undefined;
+
+  const user = updateUser(db, id, changes, endsSessions && { except: keepSession });
+  if (!user) throw new AppError("not_found", `User ${id} not found`);
+  // after the commit: their sessions are gone, so their sockets must not keep hearing events
+  if (endsSessions) getRealtime()?.disconnectUser(id, { exceptSession: keepSession });
   return user;
 }
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
-  return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+/** The CLI's disable: ends all sessions; sockets in the server process drop at its next session check. */
+export function disableUser(db: Db, userId: string): void {
+  updateUser(db, userId, { disabledAt: Date.now() }, {});
 }
 
 /**
@@ -47,8 +115,7 @@ export async function bootstrapFirstAdmin(
   env: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string },
   log: Logger,
 ): Promise<void> {
-  const row = db.select({ n: count() }).from(users).get();
-  if ((row?.n ?? 0) > 0) return;
+  if (countUsers(db) > 0) return;
   const email = env.ADMIN_EMAIL ?? "admin@localhost";
   const generated = !env.ADMIN_PASSWORD;
   const password = env.ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");

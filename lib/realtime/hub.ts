@@ -6,9 +6,10 @@ import "server-only";
  * bundled apart from server.ts.
  */
 export type RealtimeHub = {
-  disconnectSession(sessionToken: string): void;
-  disconnectUser(userId: string): void;
-  stats(): { sockets: number; presence: number; lastEventId: number };
+  /** Drops the sockets of one session (by its id, the hash of the cookie). */
+  disconnectSession(sessionId: string): void;
+  /** Drops every socket of a user, except those of `exceptSession` (the admin's own, after their own reset). */
+  disconnectUser(userId: string, options?: { exceptSession?: string }): void;
 };
 
 const SLOT = Symbol.for("gatehouse.realtime");

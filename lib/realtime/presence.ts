@@ -1,3 +1,4 @@
+import "server-only";
 import type { Viewer } from "./protocol";
 
 /** Who has which checkpoint open. Bounded by the connected sockets: entries leave with their socket. */

@@ -1,6 +1,9 @@
 import { z } from "zod";
+import type { EventDto } from "@/lib/api/types";
+import { CHECKPOINT_EVENT_TYPES } from "@/lib/events";
 
-/** Socket.IO event names and payloads, shared by server and browser. */
+/** Socket.IO event names, payloads and room names, shared by server and browser. */
+
 export const SocketEvent = {
   hello: "hello",
   event: "event",
@@ -10,15 +13,48 @@ export const SocketEvent = {
   presenceSnapshot: "presence:snapshot",
 } as const;
 
-export const Rooms = {
-  runs: "runs",
-  queue: "queue",
-  run: (id: string) => `run:${id}`,
-  checkpoint: (id: string) => `checkpoint:${id}`,
-};
-
 export const presencePayload = z.strictObject({ checkpointId: z.string().min(1).max(100) });
+export type PresencePayload = z.infer<typeof presencePayload>;
 
 export type Viewer = { userId: string; name: string };
 export type PresenceUpdate = { checkpointId: string; viewers: Viewer[] };
+export type PresenceSnapshot = Record<string, Viewer[]>;
 export type Hello = { lastEventId: number; user: { id: string; name: string } | null };
+
+export interface ServerToClientEvents {
+  [SocketEvent.hello]: (hello: Hello) => void;
+  [SocketEvent.event]: (event: EventDto) => void;
+  [SocketEvent.presence]: (update: PresenceUpdate) => void;
+  [SocketEvent.presenceSnapshot]: (snapshot: PresenceSnapshot) => void;
+}
+
+/** Payloads arrive untrusted: the server parses them with `presencePayload` before use. */
+export interface ClientToServerEvents {
+  [SocketEvent.presenceJoin]: (payload: PresencePayload) => void;
+  [SocketEvent.presenceLeave]: (payload: PresencePayload) => void;
+}
+
+/** One Node process: no events between servers. */
+export type InterServerEvents = Record<string, never>;
+
+/** Every room the server puts sockets in. The server decides the rooms; clients never name one. */
+export const Rooms = {
+  /** every socket: run list updates */
+  runs: "runs",
+  /** signed-in people: the review queue and presence */
+  queue: "queue",
+  run: (runId: string) => `run:${runId}`,
+  /** who has a checkpoint open */
+  checkpoint: (checkpointId: string) => `checkpoint:${checkpointId}`,
+  /** all sockets of a user (dropped when the user is disabled) */
+  user: (userId: string) => `user:${userId}`,
+  /** all sockets of one session (dropped at logout); the id is the session's hash, never the cookie */
+  session: (sessionId: string) => `session:${sessionId}`,
+} as const;
+
+/** The rooms that hear an audit event: everyone sees runs; checkpoint events also reach the queue. */
+export function roomsForEvent(event: Pick<EventDto, "type" | "runId">): string[] {
+  const rooms = [Rooms.runs, Rooms.run(event.runId)];
+  if (CHECKPOINT_EVENT_TYPES.includes(event.type)) rooms.push(Rooms.queue);
+  return rooms;
+}

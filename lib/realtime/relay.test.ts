@@ -5,8 +5,13 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { workflowEvents } from "@/db/schema";
-import type { EventDto } from "@/lib/api/types";
+import type { EventDto, EventsResponse } from "@/lib/api/types";
 import { EventType } from "@/lib/events";
+import { Api, pendingCheckpoint, waitFor } from "../../tests/helpers/api";
+import { readDb } from "../../tests/helpers/db";
+import { startServer, type TestServer } from "../../tests/helpers/server";
+import { connectSocket, type TestSocket } from "../../tests/socket-client";
+import type { Hello } from "./protocol";
 import { EventRelay } from "./relay";
 
 const silent = pino({ level: "silent" });
@@ -45,20 +50,6 @@ describe("EventRelay (the outbox)", () => {
     expect(sent).toHaveLength(2);
   });
 
-  it("sends what was committed without a notify (a crash between commit and emit) on the next flush", async () => {
-    const { db, sqlite, commit } = setup();
-    close = () => sqlite.close();
-    const sent: EventDto[] = [];
-    const relay = new EventRelay(db, (e) => sent.push(e), silent);
-    commit("missed-1");
-    commit("missed-2");
-    commit("later");
-    relay.notify();
-    await nextTick();
-    expect(sent.map((e) => e.runId)).toEqual(["missed-1", "missed-2", "later"]);
-    expect(relay.lastId).toBe(sent[2].id);
-  });
-
   it("does not stall on an event whose emit throws", async () => {
     const { db, sqlite, commit } = setup();
     close = () => sqlite.close();
@@ -76,5 +67,148 @@ describe("EventRelay (the outbox)", () => {
     relay.notify();
     await nextTick();
     expect(sent).toEqual(["good"]);
+  });
+});
+
+/**
+ * What the browser's SocketProvider does, without React: remember the last
+ * event id, catch up with GET /api/events?after= on every reconnect, apply
+ * each event once.
+ */
+class BrowserTab {
+  readonly socket: TestSocket;
+  readonly events: EventDto[] = [];
+  /** ids as the socket delivered them, and as the catch-up fetched them */
+  readonly live: number[] = [];
+  readonly caughtUp: number[] = [];
+  readonly hellos: Hello[] = [];
+  lastSeen: number | null = null;
+  catchingUp: Promise<void> = Promise.resolve();
+  private readonly seen = new Set<number>();
+
+  constructor(
+    private readonly api: Api,
+    url: string,
+  ) {
+    this.socket = connectSocket(url, { origin: url, cookie: api.sessionCookie! });
+    this.socket.on("hello", (hello) => {
+      this.hellos.push(hello);
+      if (this.lastSeen === null) this.lastSeen = hello.lastEventId;
+      else this.catchingUp = this.catchUp();
+    });
+    this.socket.on("event", (event) => {
+      this.live.push(event.id);
+      this.apply(event);
+    });
+  }
+
+  nextHello(): Promise<Hello> {
+    return new Promise((resolve) => this.socket.once("hello", resolve));
+  }
+
+  saw(runId: string, type: string, toStatus?: string): boolean {
+    return this.events.some((e) => e.runId === runId && e.type === type && (!toStatus || e.toStatus === toStatus));
+  }
+
+  private apply(event: EventDto) {
+    if (this.seen.has(event.id)) return;
+    this.seen.add(event.id);
+    this.events.push(event);
+    this.lastSeen = Math.max(this.lastSeen ?? 0, event.id);
+  }
+
+  private async catchUp() {
+    for (;;) {
+      const page = await this.api.get<EventsResponse>(`/api/events?after=${this.lastSeen}`);
+      for (const event of page.body.items) {
+        this.caughtUp.push(event.id);
+        this.apply(event);
+      }
+      if (!page.body.hasMore) return;
+    }
+  }
+}
+
+const eventIdsAfter = (dbPath: string, after: number) =>
+  readDb(dbPath, (db) =>
+    (db.prepare("select id from workflow_events where id > ? order by id").all(after) as { id: number }[]).map(
+      (r) => r.id,
+    ),
+  );
+
+describe("the README's design notes, on a real server", () => {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.stop();
+  });
+
+  it("Relay after a restart starts from the newest event id: a browser that was connected before the restart catches up by itself with GET /api/events?after=<last id it saw>", async () => {
+    const first = await startServer();
+    servers.push(first);
+    const api = await new Api(first.url).login();
+    const tab = new BrowserTab(api, first.url);
+    await tab.nextHello();
+
+    // one run parked at a checkpoint, one inside a slow step when the server dies
+    const parked: string = (await api.post("/api/workflows", { workflow: "test-trivial", input: {} })).body.run.id;
+    const slow: string = (await api.post("/api/workflows", { workflow: "test-slow", input: { sleepMs: 2000 } })).body
+      .run.id;
+    await waitFor(
+      async () => tab.saw(parked, EventType.checkpointCreated) && tab.saw(slow, EventType.stepCompleted),
+      15_000,
+      "the tab to hear both runs",
+    );
+    const seenBeforeCrash = tab.lastSeen!;
+    const dropped = new Promise((resolve) => tab.socket.once("disconnect", resolve));
+    await first.kill();
+    await dropped;
+    const newestAtCrash = eventIdsAfter(first.dbPath, 0).at(-1)!;
+
+    // same database and port; the tab's reconnection waits (its backoff) while work goes on without it
+    const second = await startServer({ dir: first.dir, env: { PORT: String(first.port) } });
+    servers.push(second);
+    expect(second.port).toBe(first.port);
+    // another tab, connected as soon as the server is back: it must not be sent anything from before the restart
+    const observer = connectSocket(second.url, { origin: second.url, cookie: api.sessionCookie! });
+    const observed: number[] = [];
+    observer.on("event", (event) => observed.push(event.id));
+    const observerHello = await new Promise<Hello>((resolve) => observer.once("hello", resolve));
+    expect(observerHello.lastEventId).toBeGreaterThanOrEqual(newestAtCrash);
+    const decided = await api.post(`/api/checkpoints/${(await pendingCheckpoint(api, parked)).id}/resolve`, {
+      action: "approve",
+    });
+    expect(decided.status).toBe(200);
+    // the slow step, cut off by the crash, runs again after the restart and opens its checkpoint
+    const slowCheckpoint = await pendingCheckpoint(api, slow);
+    await waitFor(
+      async () => (await api.get(`/api/checkpoints?status=pending&runId=${parked}`)).body.items[0],
+      15_000,
+      "the parked run's next checkpoint",
+    );
+    const missed = eventIdsAfter(second.dbPath, seenBeforeCrash);
+    expect(missed.length).toBeGreaterThan(0);
+
+    const hello = tab.nextHello();
+    tab.socket.connect();
+    const { lastEventId } = await hello;
+    await tab.catchingUp;
+    // the new relay started from the newest id: it sent nothing old to the reconnected tab…
+    expect(lastEventId).toBe(missed.at(-1));
+    const liveBeforeReconnect = tab.live.length;
+    // …and the tab fetched exactly what was committed after the last id it saw: in order, no gap, nothing twice
+    expect(tab.caughtUp).toEqual(missed);
+
+    // what happens next arrives live, once, with ids only above what the relay started from
+    expect((await api.post(`/api/checkpoints/${slowCheckpoint.id}/resolve`, { action: "approve" })).status).toBe(200);
+    await waitFor(async () => tab.saw(slow, EventType.runStatus, "completed"), 15_000, "the slow run's completion");
+    const liveAfterReconnect = tab.live.slice(liveBeforeReconnect);
+    expect(liveAfterReconnect.length).toBeGreaterThan(0);
+    expect(liveAfterReconnect.every((id) => id > lastEventId)).toBe(true);
+    // everything since the tab opened, each event once, in id order, across the crash
+    expect(tab.events.map((e) => e.id)).toEqual(eventIdsAfter(second.dbPath, tab.hellos[0].lastEventId));
+    expect(observed.length).toBeGreaterThan(0);
+    expect(observed).toEqual(eventIdsAfter(second.dbPath, observerHello.lastEventId));
+    tab.socket.close();
+    observer.close();
   });
 });

@@ -1,7 +1,6 @@
 import "server-only";
-import { desc, gt } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflowEvents } from "@/db/schema";
+import { latestEventId, listEventsAfter } from "@/db/queries";
 import { eventDto } from "@/lib/api/serialize";
 import type { EventDto } from "@/lib/api/types";
 import type { Logger } from "@/lib/logger";
@@ -23,9 +22,7 @@ export class EventRelay {
     private readonly emit: (event: EventDto) => void,
     private readonly log: Logger,
   ) {
-    this.lastSentId =
-      db.select({ id: workflowEvents.id }).from(workflowEvents).orderBy(desc(workflowEvents.id)).limit(1).get()?.id ??
-      0;
+    this.lastSentId = latestEventId(db);
   }
 
   get lastId(): number {
@@ -44,13 +41,7 @@ export class EventRelay {
 
   flush(): void {
     try {
-      const rows = this.db
-        .select()
-        .from(workflowEvents)
-        .where(gt(workflowEvents.id, this.lastSentId))
-        .orderBy(workflowEvents.id)
-        .limit(BATCH)
-        .all();
+      const rows = listEventsAfter(this.db, this.lastSentId, BATCH);
       for (const row of rows) {
         try {
           this.emit(eventDto(row));

@@ -1,58 +1,69 @@
 import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
-import type { EventDto } from "@/lib/api/types";
-import {
-  apiTokenById,
-  apiTokenFor,
-  hashSecret,
-  readCookie,
-  SESSION_COOKIE,
-  userForSession,
-  userForSessionId,
-} from "@/lib/auth/sessions";
-import { EventType } from "@/lib/events";
+import { z } from "zod";
+import { authenticate, type Principal, stillAuthenticated } from "@/lib/auth/authenticate";
+import { originAllowed } from "@/lib/auth/origin";
+import type { Logger } from "@/lib/logger";
 import type { Runtime } from "@/lib/runtime";
 import { setRealtime } from "./hub";
 import { PresenceTracker } from "./presence";
-import { type Hello, type PresenceUpdate, presencePayload, Rooms, SocketEvent } from "./protocol";
+import {
+  type ClientToServerEvents,
+  type Hello,
+  type InterServerEvents,
+  type PresenceUpdate,
+  presencePayload,
+  Rooms,
+  roomsForEvent,
+  type ServerToClientEvents,
+  SocketEvent,
+} from "./protocol";
 import { EventRelay } from "./relay";
 
-type SocketIdentity =
-  | { kind: "user"; userId: string; name: string; sessionId: string }
-  | { kind: "token"; tokenId: string; name: string };
+/** What the handshake established about a socket: who it is, for as long as it is connected. */
+type SocketData = { principal: Principal };
+type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-const CHECKPOINT_EVENTS: readonly string[] = [
-  EventType.checkpointCreated,
-  EventType.checkpointDecided,
-  EventType.checkpointClosed,
-];
+const MAX_OPEN_CHECKPOINTS = 20;
 
-function expectedOrigin(req: IncomingMessage): string {
-  const proto = String(req.headers["x-forwarded-proto"] ?? "http")
-    .split(",")[0]
-    .trim();
-  const host = req.headers["x-forwarded-host"] ?? req.headers.host;
-  return `${proto}://${host}`;
+/** A token client may send its token in Socket.IO's `auth` instead of an Authorization header. */
+const handshakeAuth = z.object({ token: z.string().max(1000).optional() });
+
+/** The handshake request's headers as Fetch Headers (what lib/auth reads), with an `auth.token` as a bearer. */
+function handshakeHeaders(req: IncomingMessage, auth: unknown): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  const token = handshakeAuth.safeParse(auth ?? {}).data?.token;
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  return headers;
 }
 
-/** Who is connecting: a session cookie or a bearer token, checked against the database. */
-function identify(runtime: Runtime, req: IncomingMessage, auth: Record<string, unknown>): SocketIdentity | undefined {
-  const bearer =
-    typeof auth.token === "string"
-      ? auth.token
-      : req.headers.authorization?.startsWith("Bearer ")
-        ? req.headers.authorization.slice("Bearer ".length)
-        : undefined;
-  if (bearer) {
-    const token = apiTokenFor(runtime.db, bearer);
-    return token ? { kind: "token", tokenId: token.id, name: token.name } : undefined;
+/**
+ * Origin first (before any database work), then the same identity check as
+ * route handlers. Total: any throw (a header Fetch refuses, a database error)
+ * is a refusal, never an unhandled error.
+ */
+function admit(socket: RealtimeSocket, runtime: Runtime, log: Logger): Principal | Error {
+  try {
+    const headers = handshakeHeaders(socket.request, socket.handshake.auth);
+    if (!originAllowed(headers)) {
+      log.info({ origin: headers.get("origin") }, "socket refused: origin");
+      return new Error("forbidden origin");
+    }
+    return authenticate(headers, runtime.db) ?? new Error("unauthorized");
+  } catch (err) {
+    log.warn({ err }, "socket refused: the handshake could not be checked");
+    return new Error("unauthorized");
   }
-  const sessionToken = readCookie(req.headers.cookie, SESSION_COOKIE);
-  const user = sessionToken ? userForSession(runtime.db, sessionToken) : undefined;
-  return user && sessionToken
-    ? { kind: "user", userId: user.id, name: user.name, sessionId: hashSecret(sessionToken) }
-    : undefined;
+}
+
+function nameOf(principal: Principal): string {
+  return principal.kind === "user" ? principal.user.name : `token:${principal.token.name}`;
 }
 
 /**
@@ -60,63 +71,50 @@ function identify(runtime: Runtime, req: IncomingMessage, auth: Record<string, u
  * (or token) and a same-origin Origin; the server decides the rooms; events
  * come only from the outbox relay, after commit.
  */
-export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { relay: EventRelay; io: Server } {
+export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { relay: EventRelay; io: RealtimeServer } {
   // other upgrades (Next's hot reload in dev) are left to server.ts
-  const io = new Server(httpServer, { serveClient: false, destroyUpgrade: false });
+  const io: RealtimeServer = new Server(httpServer, { serveClient: false, destroyUpgrade: false });
   const presence = new PresenceTracker();
   const log = runtime.log.child({ component: "realtime" });
 
   io.use((socket, next) => {
-    const req = socket.request;
-    const origin = req.headers.origin;
-    const identity = identify(runtime, req, socket.handshake.auth ?? {});
-    // browsers always send Origin; only token clients (other services) may omit it
-    if (origin ? origin !== expectedOrigin(req) : identity?.kind !== "token") {
-      log.info({ origin }, "socket refused: origin");
-      return next(new Error("forbidden origin"));
-    }
-    if (!identity) return next(new Error("unauthorized"));
-    socket.data.identity = identity;
+    const admitted = admit(socket, runtime, log);
+    if (admitted instanceof Error) return next(admitted);
+    socket.data.principal = admitted;
     next();
   });
 
-  const relay = new EventRelay(
-    runtime.db,
-    (event: EventDto) => {
-      const rooms = [Rooms.runs, Rooms.run(event.runId)];
-      if (CHECKPOINT_EVENTS.includes(event.type)) rooms.push(Rooms.queue);
-      io.to(rooms).emit(SocketEvent.event, event);
-    },
-    log,
-  );
+  const relay = new EventRelay(runtime.db, (event) => io.to(roomsForEvent(event)).emit(SocketEvent.event, event), log);
 
   const broadcastPresence = (checkpointId: string) => {
     const update: PresenceUpdate = { checkpointId, viewers: presence.viewers(checkpointId) };
     io.to([Rooms.checkpoint(checkpointId), Rooms.queue]).emit(SocketEvent.presence, update);
   };
 
-  io.on("connection", (socket: Socket) => {
-    const identity = socket.data.identity as SocketIdentity;
+  io.on("connection", (socket) => {
+    const { principal } = socket.data;
     socket.join(Rooms.runs);
-    if (identity.kind === "user") {
-      socket.join([Rooms.queue, `user:${identity.userId}`, `session:${identity.sessionId}`]);
-    }
     const hello: Hello = {
       lastEventId: relay.lastId,
-      user: identity.kind === "user" ? { id: identity.userId, name: identity.name } : null,
+      user: principal.kind === "user" ? { id: principal.user.id, name: principal.user.name } : null,
     };
+    if (principal.kind !== "user") {
+      socket.emit(SocketEvent.hello, hello);
+      return;
+    }
+    const { user, sessionId } = principal;
+    socket.join([Rooms.queue, Rooms.user(user.id), Rooms.session(sessionId)]);
     socket.emit(SocketEvent.hello, hello);
-    if (identity.kind !== "user") return;
     socket.emit(SocketEvent.presenceSnapshot, presence.snapshot());
 
     const open = new Set<string>();
-    socket.on(SocketEvent.presenceJoin, (payload: unknown) => {
+    socket.on(SocketEvent.presenceJoin, (payload) => {
       const parsed = presencePayload.safeParse(payload);
-      if (!parsed.success || open.size >= 20) return;
+      if (!parsed.success || open.size >= MAX_OPEN_CHECKPOINTS) return;
       const { checkpointId } = parsed.data;
       open.add(checkpointId);
       socket.join(Rooms.checkpoint(checkpointId));
-      presence.join(checkpointId, socket.id, { userId: identity.userId, name: identity.name });
+      presence.join(checkpointId, socket.id, { userId: user.id, name: user.name });
       broadcastPresence(checkpointId);
     });
     const leave = (checkpointId: string) => {
@@ -125,7 +123,7 @@ export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { rela
       presence.leave(checkpointId, socket.id);
       broadcastPresence(checkpointId);
     };
-    socket.on(SocketEvent.presenceLeave, (payload: unknown) => {
+    socket.on(SocketEvent.presenceLeave, (payload) => {
       const parsed = presencePayload.safeParse(payload);
       if (parsed.success && open.has(parsed.data.checkpointId)) leave(parsed.data.checkpointId);
     });
@@ -134,26 +132,27 @@ export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { rela
     });
   });
 
-  // sessions end elsewhere too (expiry, a disabled user, the CLI): re-check the live sockets now and then
+  // sessions also end where no hub call reaches (expiry, the CLI in another process): re-check live sockets now and then
   const sessionCheck = setInterval(() => {
     for (const socket of io.sockets.sockets.values()) {
-      const identity = socket.data.identity as SocketIdentity;
-      const valid =
-        identity.kind === "user"
-          ? userForSessionId(runtime.db, identity.sessionId)?.id === identity.userId
-          : apiTokenById(runtime.db, identity.tokenId) !== undefined;
-      if (!valid) {
-        log.info({ socketId: socket.id, name: identity.name }, "session ended; disconnecting socket");
-        socket.disconnect(true);
+      const { principal } = socket.data;
+      try {
+        if (stillAuthenticated(principal, runtime.db)) continue;
+        log.info({ socketId: socket.id, name: nameOf(principal) }, "session ended; disconnecting socket");
+      } catch (err) {
+        log.error({ err, socketId: socket.id }, "could not re-check a socket's session; disconnecting it");
       }
+      socket.disconnect(true);
     }
   }, runtime.env.SESSION_CHECK_INTERVAL_MS);
   sessionCheck.unref();
 
   setRealtime({
-    disconnectSession: (sessionToken: string) => io.in(`session:${hashSecret(sessionToken)}`).disconnectSockets(true),
-    disconnectUser: (userId: string) => io.in(`user:${userId}`).disconnectSockets(true),
-    stats: () => ({ sockets: io.engine.clientsCount, presence: presence.size, lastEventId: relay.lastId }),
+    disconnectSession: (sessionId) => io.in(Rooms.session(sessionId)).disconnectSockets(true),
+    disconnectUser: (userId, { exceptSession } = {}) => {
+      const sockets = io.in(Rooms.user(userId));
+      (exceptSession ? sockets.except(Rooms.session(exceptSession)) : sockets).disconnectSockets(true);
+    },
   });
   return { relay, io };
 }

@@ -33,7 +33,6 @@ export async function boot(env: Env, log: Logger, options: { onCommit?: () => vo
       perAccount: new FailureLimiter(10, 15 * 60 * 1000),
       perAddress: new FailureLimiter(50, 15 * 60 * 1000),
     },
-    startedAt: Date.now(),
   };
   setRuntime(runtime);
   return runtime;

@@ -4,12 +4,12 @@ import { readQuery, route } from "@/lib/api/http";
 import { checkpointListQuery } from "@/lib/api/schemas";
 import { checkpointDto } from "@/lib/api/serialize";
 import type { CheckpointDto, Page } from "@/lib/api/types";
-import { requireUser } from "@/lib/auth/guard";
+import { requireSession } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
-  requireUser(req, Role.reviewer);
+  requireSession(req, Role.reviewer);
   const { limit, cursor, order, ...filter } = readQuery(req, checkpointListQuery);
   const page = listCheckpoints(getRuntime().db, filter, { limit, order, after: readCursor(cursor) });
   return Response.json(toPage(page, checkpointDto) satisfies Page<CheckpointDto>);

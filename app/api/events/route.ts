@@ -3,12 +3,12 @@ import { readQuery, route } from "@/lib/api/http";
 import { eventsQuery } from "@/lib/api/schemas";
 import { eventDto } from "@/lib/api/serialize";
 import type { EventsResponse } from "@/lib/api/types";
-import { requireUser } from "@/lib/auth/guard";
+import { requireSession } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
-  requireUser(req, Role.reviewer);
+  requireSession(req, Role.reviewer);
   const { after, limit } = readQuery(req, eventsQuery);
   const rows = listEventsAfter(getRuntime().db, after, limit);
   return Response.json({

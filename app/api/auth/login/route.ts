@@ -1,10 +1,13 @@
+import { NextResponse } from "next/server";
 import { readJson, route } from "@/lib/api/http";
 import { loginBody } from "@/lib/api/schemas";
 import type { UserResponse } from "@/lib/api/types";
-import { assertMutation, isSecureRequest } from "@/lib/auth/guard";
+import { setSessionCookie } from "@/lib/auth/cookies";
+import { assertMutation } from "@/lib/auth/guard";
+import { isSecureRequest } from "@/lib/auth/origin";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
-import { createSession, SESSION_TTL_MS, sessionCookie } from "@/lib/auth/sessions";
-import { findUserByEmail, toUserDto } from "@/lib/auth/users";
+import { createSession, SESSION_TTL_MS } from "@/lib/auth/sessions";
+import { normalizeEmail, toUserDto, userByEmail } from "@/lib/auth/users";
 import { AppError } from "@/lib/errors";
 import { getRuntime } from "@/lib/runtime";
 
@@ -12,7 +15,7 @@ export const POST = route(async (req) => {
   assertMutation(req);
   const body = await readJson(req, loginBody);
   const { db, loginLimits, log } = getRuntime();
-  const account = body.email.trim().toLowerCase();
+  const account = normalizeEmail(body.email);
   // set by server.ts from the socket, so a client cannot pick its own address
   const address = req.headers.get("x-gatehouse-client-ip") ?? "unknown";
 
@@ -33,7 +36,7 @@ export const POST = route(async (req) => {
   loginLimits.perAccount.fail(account);
   loginLimits.perAddress.fail(address);
 
-  const user = findUserByEmail(db, account);
+  const user = userByEmail(db, account);
   let ok = false;
   if (user && !user.disabledAt) ok = await verifyPassword(body.password, user.passwordHash);
   else await burnPasswordCheck(body.password);
@@ -46,7 +49,7 @@ export const POST = route(async (req) => {
   loginLimits.perAddress.forgive(address);
   const session = createSession(db, user.id);
   log.info({ userId: user.id }, "signed in");
-  return Response.json({ user: toUserDto(user) } satisfies UserResponse, {
-    headers: { "Set-Cookie": sessionCookie(session.token, SESSION_TTL_MS / 1000, isSecureRequest(req)) },
-  });
+  const res = NextResponse.json({ user: toUserDto(user) } satisfies UserResponse);
+  setSessionCookie(res, session.token, { maxAgeSeconds: SESSION_TTL_MS / 1000, secure: isSecureRequest(req.headers) });
+  return res;
 });

@@ -1,18 +1,21 @@
+import { NextResponse } from "next/server";
 import { route } from "@/lib/api/http";
 import type { OkResponse } from "@/lib/api/types";
-import { assertMutation, isSecureRequest, requireUser } from "@/lib/auth/guard";
-import { deleteSession, sessionCookie } from "@/lib/auth/sessions";
+import { clearSessionCookie } from "@/lib/auth/cookies";
+import { assertMutation, requireSession } from "@/lib/auth/guard";
+import { isSecureRequest } from "@/lib/auth/origin";
+import { endSession } from "@/lib/auth/sessions";
 import { getRealtime } from "@/lib/realtime/hub";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const POST = route(async (req) => {
   assertMutation(req);
-  const principal = requireUser(req, Role.reviewer);
-  deleteSession(getRuntime().db, principal.sessionToken);
+  const { sessionId } = requireSession(req, Role.reviewer);
+  endSession(getRuntime().db, sessionId);
   // a session that ended must not keep receiving live updates
-  getRealtime()?.disconnectSession(principal.sessionToken);
-  return Response.json({ ok: true } satisfies OkResponse, {
-    headers: { "Set-Cookie": sessionCookie("", 0, isSecureRequest(req)) },
-  });
+  getRealtime()?.disconnectSession(sessionId);
+  const res = NextResponse.json({ ok: true } satisfies OkResponse);
+  clearSessionCookie(res, { secure: isSecureRequest(req.headers) });
+  return res;
 });

@@ -2,13 +2,13 @@ import { getRunDetail } from "@/db/queries";
 import { route } from "@/lib/api/http";
 import { checkpointDto, eventDto, runDto, stepDto } from "@/lib/api/serialize";
 import type { RunDetailResponse } from "@/lib/api/types";
-import { requireRole } from "@/lib/auth/guard";
+import { requireSessionOrToken } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const GET = route<{ id: string }>((req, { id }) => {
-  requireRole(req, Role.reviewer, { allowToken: true });
+  requireSessionOrToken(req, Role.reviewer);
   const detail = getRunDetail(getRuntime().db, id);
   if (!detail) throw new AppError("not_found", `Run ${id} not found`);
   return Response.json({

@@ -2,13 +2,14 @@ import { readJson, route } from "@/lib/api/http";
 import { emptyBody } from "@/lib/api/schemas";
 import { runDto } from "@/lib/api/serialize";
 import type { RunResponse } from "@/lib/api/types";
-import { actorOf, assertMutation, requireUser } from "@/lib/auth/guard";
+import { actorOf } from "@/lib/auth/authenticate";
+import { assertMutation, requireSession } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const POST = route<{ id: string }>(async (req, { id }) => {
   assertMutation(req);
-  const principal = requireUser(req, Role.admin);
+  const principal = requireSession(req, Role.admin);
   await readJson(req, emptyBody);
   const run = await getRuntime().engine.retryRun(id, actorOf(principal));
   return Response.json({ run: runDto(run) } satisfies RunResponse);

@@ -1,0 +1,117 @@
+import "server-only";
+import { and, asc, count, eq, gt, isNull, ne, or } from "drizzle-orm";
+import type { Db } from "./client";
+import { afterCursor, type Keyset, keysetPage, type PageRequest } from "./keyset";
+import { type ApiToken, apiTokens, type Session, sessions, type User, users } from "./schema";
+
+/**
+ * The database door for people and credentials: users, sessions, API tokens.
+ * lib/auth holds the rules (hashing, expiry, who may change whom); this file
+ * only reads and writes rows.
+ */
+
+/** What a signed-in request knows about its user: never the password hash. */
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;
+type NewUser = typeof users.$inferInsert;
+type UserChanges = Partial<Pick<User, "name" | "role" | "passwordHash" | "disabledAt">>;
+
+// users
+
+export function findUserById(db: Db, id: string): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** `email` as stored: trimmed and lower-cased. */
+export function findUserByEmail(db: Db, email: string): User | undefined {
+  return db.select().from(users).where(eq(users.email, email)).get();
+}
+
+export function countUsers(db: Db): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+}
+
+export function insertUser(db: Db, user: NewUser): User {
+  return db.insert(users).values(user).returning().get();
+}
+
+/** Users, oldest first, one keyset page. */
+export function listUsers(db: Db, page: PageRequest): Keyset<User> {
+  const rows = db
+    .select()
+    .from(users)
+    .where(afterCursor(users, page.after, false))
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(page.limit + 1)
+    .all();
+  return keysetPage(rows, page.limit);
+}
+
+/**
+ * Changes a user and, when asked, ends their sessions (all, or all but one) in
+ * the same transaction, so no request can slip in between with an old session.
+ * Returns the changed row, or undefined for an unknown id.
+ */
+export function updateUser(
+  db: Db,
+  id: string,
+  changes: UserChanges,
+  endSessions: false | { except?: string } = false,
+): User | undefined {
+  return db.transaction(
+    (tx) => {
+      const user = tx.update(users).set(changes).where(eq(users.id, id)).returning().get();
+      if (user && endSessions) {
+        const keep = endSessions.except;
+        tx.delete(sessions)
+          .where(and(eq(sessions.userId, id), keep ? ne(sessions.id, keep) : undefined))
+          .run();
+      }
+      return user;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+// sessions (ids are hashes of the cookie value: see lib/auth/sessions.ts)
+
+export function insertSession(db: Db, session: Session): void {
+  db.insert(sessions).values(session).run();
+}
+
+/** The user of a live session (not expired at `now`) whose account is enabled. */
+export function findSessionUser(db: Db, sessionId: string, now: number): SessionUser | undefined {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now), isNull(users.disabledAt)))
+    .get();
+}
+
+export function deleteSession(db: Db, sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+// API tokens (stored as hashes of the secret: see lib/auth/tokens.ts)
+
+export function insertApiToken(db: Db, token: Pick<ApiToken, "id" | "name" | "tokenHash" | "createdBy" | "createdAt">) {
+  db.insert(apiTokens).values(token).run();
+}
+
+export function findActiveApiTokenByHash(db: Db, tokenHash: string): Pick<ApiToken, "id" | "name"> | undefined {
+  return db
+    .select({ id: apiTokens.id, name: apiTokens.name })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
+    .get();
+}
+
+export function apiTokenIsActive(db: Db, id: string): boolean {
+  return (
+    db
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .get() !== undefined
+  );
+}
