@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts", "lib/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
+    // a stray `.only` fails the run instead of quietly running one test (Vitest only forbids it when CI is set)
+    allowOnly: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // integration files each start real servers; two cores

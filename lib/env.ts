@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { emailSchema } from "@/lib/api/schemas";
 
+const logLevelSchema = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z.string().min(1).default("file:./data/gatehouse.db"),
   ADMIN_EMAIL: emailSchema.optional(),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: logLevelSchema,
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   // how often live sockets re-check their session (ended, expired, user disabled)
   SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
@@ -17,12 +19,26 @@ const envSchema = z.object({
 });
 export type Env = z.infer<typeof envSchema>;
 
+// an empty variable counts as unset
+const withoutEmpty = (source: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+
 /** Validated once at start; a bad value stops the process with a clear message. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+  const parsed = envSchema.safeParse(withoutEmpty(source));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment:\n${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * The logger's level, needed when lib/logger.ts loads, before `loadEnv()` runs.
+ * A bad value gives the default here so the logger can report it: `loadEnv()`
+ * then stops the process with the same clear message as any other variable.
+ */
+export function logLevelOf(source: NodeJS.ProcessEnv = process.env): Env["LOG_LEVEL"] {
+  const parsed = logLevelSchema.safeParse(withoutEmpty(source).LOG_LEVEL);
+  return parsed.success ? parsed.data : logLevelSchema.parse(undefined);
 }

@@ -1,7 +1,8 @@
 import pino from "pino";
+import { logLevelOf } from "@/lib/env";
 
 export const logger = pino({
-  level: process.env.LOG_LEVEL || "info",
+  level: logLevelOf(),
   base: { app: "gatehouse" },
   redact: ["password", "*.password", "token", "*.token"],
 });

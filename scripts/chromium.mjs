@@ -13,10 +13,10 @@ export const CHROMIUM_ARGS = [
 export async function findChromium() {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
   try {
-    const { chromium } = await import("playwright-core");
+    const { chromium } = await import("@playwright/test");
     candidates.push(chromium.executablePath());
   } catch {
-    // playwright-core without a browser of its own
+    // no Playwright installed: only the paths above
   }
   return candidates.find((p) => p && fs.existsSync(p));
 }

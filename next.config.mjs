@@ -1,4 +1,5 @@
-import type { NextConfig } from "next";
+// @ts-check
+// `tsc -p .` checks this file against NextConfig (tsconfig.json includes it and allows JS).
 
 // Inline scripts/styles are Next's own bootstrap; agent output never reaches the page as HTML (React text only).
 const csp = [
@@ -14,7 +15,8 @@ const csp = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["better-sqlite3", "pino"],
   async headers() {
