@@ -1,3 +1,4 @@
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -9,7 +10,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Sqlite };
 export type Sqlite = Database.Database;
 
 /** `file:./data/gatehouse.db` or a plain path → an absolute file path. */
-export function databasePath(databaseUrl: string): string {
+function databasePath(databaseUrl: string): string {
   const withoutScheme = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length) : databaseUrl;
   return path.resolve(withoutScheme);
 }

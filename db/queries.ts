@@ -41,12 +41,8 @@ export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
   return keysetPage(rows, page.limit);
 }
 
-export function getRun(db: Db, id: string) {
-  return db.select().from(workflowRuns).where(eq(workflowRuns.id, id)).get();
-}
-
 export function getRunDetail(db: Db, id: string) {
-  const run = getRun(db, id);
+  const run = db.select().from(workflowRuns).where(eq(workflowRuns.id, id)).get();
   if (!run) return undefined;
   return {
     run,

@@ -8,7 +8,7 @@ import type { z } from "zod";
 
 const BRAND = Symbol.for("gatehouse.AppError");
 
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   invalid_json: 400,
   invalid_input: 400,
   unknown_workflow: 400,
@@ -71,7 +71,7 @@ export function errorMessage(error: unknown): string {
  * The one shape of `details` for a validation failure (400 invalid_input),
  * whoever validates: route edges, the engine (a workflow's input schema).
  */
-export type ValidationIssue = { path: string; message: string; code: string };
+type ValidationIssue = { path: string; message: string; code: string };
 export type ValidationDetails = { issues: ValidationIssue[] };
 
 export function validationDetails(error: z.ZodError): ValidationDetails {

@@ -14,7 +14,7 @@ export const RunStatus = {
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 export const RUN_STATUSES = Object.values(RunStatus) as [RunStatus, ...RunStatus[]];
 
-export const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
+const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   pending: [RunStatus.running, RunStatus.cancelled],
   running: [RunStatus.awaitingCheckpoint, RunStatus.completed, RunStatus.failed, RunStatus.cancelled],
   awaiting_checkpoint: [RunStatus.running, RunStatus.failed, RunStatus.cancelled],
@@ -49,7 +49,7 @@ export const CheckpointStatus = {
 export type CheckpointStatus = (typeof CheckpointStatus)[keyof typeof CheckpointStatus];
 export const CHECKPOINT_STATUSES = Object.values(CheckpointStatus) as [CheckpointStatus, ...CheckpointStatus[]];
 
-export const CHECKPOINT_TRANSITIONS: Record<CheckpointStatus, readonly CheckpointStatus[]> = {
+const CHECKPOINT_TRANSITIONS: Record<CheckpointStatus, readonly CheckpointStatus[]> = {
   pending: [
     CheckpointStatus.approved,
     CheckpointStatus.edited,

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { AppError, invalidField, isAppError, validationDetails } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 type Handler<P> = (req: NextRequest, params: P) => Promise<Response> | Response;
 

@@ -7,7 +7,7 @@ import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES
  * unknown fields and bad enums are refused.
  */
 
-export const MAX_CONTENT_CHARS = 500_000;
+const MAX_CONTENT_CHARS = 500_000;
 
 /** Permissive on purpose: local addresses such as admin@localhost (the default first admin) are valid here. */
 export const emailSchema = z
@@ -58,7 +58,6 @@ export const runListQuery = z.strictObject({
   limit: limit(25, 100),
   cursor: z.string().max(500).optional(),
 });
-export type RunListQuery = z.infer<typeof runListQuery>;
 
 export const checkpointListQuery = z.strictObject({
   status: z.enum(CHECKPOINT_STATUSES).optional(),
@@ -73,7 +72,6 @@ export const checkpointListQuery = z.strictObject({
   limit: limit(25, 100),
   cursor: z.string().max(500).optional(),
 });
-export type CheckpointListQuery = z.infer<typeof checkpointListQuery>;
 
 export const eventsQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),

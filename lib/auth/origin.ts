@@ -6,7 +6,7 @@ import { bearerToken } from "./authenticate";
  * X-Forwarded-* headers of a proxy). The one place to change when the expected
  * origin comes from PUBLIC_URL instead.
  */
-export function expectedOrigin(headers: Headers): string {
+function expectedOrigin(headers: Headers): string {
   const proto = headers.get("x-forwarded-proto")?.split(",")[0].trim() || "http";
   const host = headers.get("x-forwarded-host") || headers.get("host");
   return `${proto}://${host}`;

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 export type WorkflowState = Record<string, unknown>;
 
-export type AgentContext = {
+type AgentContext = {
   runId: string;
   input: Readonly<Record<string, unknown>>;
   state: Readonly<WorkflowState>;

@@ -6,7 +6,7 @@ import { humanize } from "@/lib/format";
  * constraints before anything is sent. The server validates again with zod.
  */
 
-export type FieldKind = "text" | "number" | "integer" | "select" | "checkbox" | "json";
+type FieldKind = "text" | "number" | "integer" | "select" | "checkbox" | "json";
 
 export type FieldSpec = {
   name: string;

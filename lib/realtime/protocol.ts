@@ -14,7 +14,7 @@ export const SocketEvent = {
 } as const;
 
 export const presencePayload = z.strictObject({ checkpointId: z.string().min(1).max(100) });
-export type PresencePayload = z.infer<typeof presencePayload>;
+type PresencePayload = z.infer<typeof presencePayload>;
 
 export type Viewer = { userId: string; name: string };
 export type PresenceUpdate = { checkpointId: string; viewers: Viewer[] };
