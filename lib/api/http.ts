@@ -5,6 +5,9 @@ import { AppError, invalidField, isAppError, validationDetails } from "@/lib/err
 import { logger } from "@/lib/logger";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+// how much of an oversized body is read and dropped so the client can read its 413
+const DRAIN_BYTES = 8 * MAX_BODY_BYTES;
+const DRAIN_MS = 2000;
 
 type Handler<P> = (req: NextRequest, params: P) => Promise<Response> | Response;
 
@@ -34,7 +37,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
       if (done) break;
       size += value.byteLength;
       if (size > MAX_BODY_BYTES) {
-        await reader.cancel();
+        await drain(reader);
         throw tooLarge();
       }
       chunks.push(value);
@@ -51,6 +54,22 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   if (!parsed.success)
     throw new AppError("invalid_input", "The request body is invalid", validationDetails(parsed.error));
   return parsed.data;
+}
+
+/**
+ * Reads and drops what is left of an oversized body, up to a bound, before the
+ * 413 goes out: a client still sending when the server answers and closes gets
+ * a broken pipe instead of the answer. Past the bound the connection is cut.
+ */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const deadline = Date.now() + DRAIN_MS;
+  let drained = 0;
+  while (drained < DRAIN_BYTES && Date.now() < deadline) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    drained += value.byteLength;
+  }
+  await reader.cancel();
 }
 
 export function readQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
