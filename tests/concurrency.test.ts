@@ -65,18 +65,14 @@ describe("concurrent decisions on one checkpoint", () => {
     // the run moves on to the next checkpoint, and stops there
     const next = await pendingCheckpoint(admin, runId);
     expect(next.step).toBe("review-outline");
-    const detail = (await admin.get(`/api/workflows/${runId}`)).body;
+    const detail = await admin.run(runId);
     expect(detail.run.status).toBe("awaiting_checkpoint");
 
-    const decided = detail.events.filter(
-      (e: { type: string; checkpointId: string }) =>
-        e.type === "checkpoint.decided" && e.checkpointId === checkpoint.id,
-    );
+    const decided = detail.events.filter((e) => e.type === "checkpoint.decided" && e.checkpointId === checkpoint.id);
     expect(decided).toHaveLength(1);
     expect(decided[0].actor.name).toBe(winner.body.checkpoint.reviewer.name);
     const resumed = detail.events.filter(
-      (e: { type: string; fromStatus: string; toStatus: string }) =>
-        e.type === "run.status" && e.fromStatus === "awaiting_checkpoint" && e.toStatus === "running",
+      (e) => e.type === "run.status" && e.fromStatus === "awaiting_checkpoint" && e.toStatus === "running",
     );
     expect(resumed).toHaveLength(1);
 
