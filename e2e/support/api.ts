@@ -1,5 +1,6 @@
 import { Api } from "../../tests/helpers/api";
-import { ADMIN_USER, type TestUser } from "./fixtures";
+import type { TestUser } from "../../tests/helpers/cli";
+import { ADMIN_USER } from "./fixtures";
 
 export { pendingCheckpoint } from "../../tests/helpers/api";
 

@@ -2,8 +2,6 @@ import { test as base, expect, type Page } from "@playwright/test";
 import { addUser, type TestUser } from "../../tests/helpers/cli";
 import { ADMIN, startServer, type TestServer } from "../../tests/helpers/server";
 
-export type { TestUser };
-
 export const REVIEWER_A: TestUser = {
   email: "alice@test.local",
   password: "alice-password-1",

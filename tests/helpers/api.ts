@@ -12,11 +12,7 @@ import type {
   UserResponse,
   WorkflowDefinitionDto,
 } from "@/lib/api/types";
-import type { ErrorCode } from "@/lib/errors";
 import { ADMIN } from "./server";
-
-/** The one error shape of every failed request (SPEC §3). */
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
 /**
  * A raw response. The body is untyped (`any`) on purpose: raw requests are for
