@@ -29,10 +29,16 @@ test("two reviewers on one checkpoint: presence, then the loser is locked out (U
     // nobody is told about themselves
     await expect(alicePage.getByText("Alice is reviewing")).toHaveCount(0);
 
+    // survives only if Bob's page is never reloaded
+    await bobPage.evaluate(() => {
+      (window as unknown as { __marker: string }).__marker = "still-here";
+    });
     await alice.approve.click();
     await expect(toast(alicePage, "Approved")).toBeVisible();
 
-    await expect(bob.decided).toContainText("Decided by Alice", { timeout: 2000 });
+    // nothing on Bob's page polls: only the live event can bring this (waited for as a state, not a deadline)
+    await expect(bob.decided).toContainText("Decided by Alice");
+    expect(await bobPage.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe("still-here");
     await expect(bob.decided).toHaveText(/Decided by Alice · Approved · \d{2}:\d{2}:\d{2}/);
     await expect(bob.approve).toBeDisabled();
     await expect(bob.saveEdits).toBeDisabled();

@@ -1,6 +1,7 @@
+import { addUser } from "../tests/helpers/cli";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { apiAs, pendingCheckpoint, short, startContentRun } from "./support/api";
-import { addUser, test as base, expect, REVIEWER_A, signIn } from "./support/fixtures";
+import { test as base, expect, REVIEWER_A, signIn } from "./support/fixtures";
 import { expectLive, QueuePage } from "./support/pages";
 
 /** This test restarts its server: it gets its own, not the worker's. */
@@ -8,7 +9,7 @@ const test = base.extend<{ own: { current: TestServer } }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
   own: async ({}, use) => {
     const holder = { current: await startServer() };
-    addUser(holder.current, REVIEWER_A, "reviewer");
+    addUser(holder.current.dbPath, REVIEWER_A);
     await use(holder);
     await holder.current.stop();
   },

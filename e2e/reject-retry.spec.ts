@@ -16,8 +16,7 @@ test("a reject needs notes, then the research agent runs again with them as feed
   await review.reject.click();
   await expect(page.getByRole("alert").filter({ hasText: "Add notes to reject" })).toBeVisible();
   await expect(review.notes).toBeFocused();
-  const stillPending = await api.get(`/api/checkpoints/${research.id}`);
-  expect(stillPending.body.checkpoint.status).toBe("pending");
+  expect((await api.checkpoint(research.id)).status).toBe("pending");
 
   await review.notes.fill("Needs more sources");
   await expect(page.getByRole("alert").filter({ hasText: "Add notes to reject" })).toHaveCount(0);

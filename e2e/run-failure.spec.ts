@@ -1,30 +1,44 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { waitForRunStatus } from "../tests/helpers/api";
+import { addUser } from "../tests/helpers/cli";
+import { startServer, type TestServer } from "../tests/helpers/server";
 import { apiAs } from "./support/api";
-import { ADMIN_USER, expect, REVIEWER_A, signIn, test } from "./support/fixtures";
+import { ADMIN_USER, test as base, expect, REVIEWER_A, signIn } from "./support/fixtures";
 import { RunPage, toast } from "./support/pages";
+
+/**
+ * A run failed on a server set to fail the test workflow's agent
+ * (GATEHOUSE_TEST_FAIL_FRAGILE=1), then that server restarted on the same
+ * database without the setting: a retry there succeeds. Its own server, not the worker's.
+ */
+const test = base.extend<{ failed: { server: TestServer; runId: string } }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
+  failed: async ({}, use) => {
+    const failing = await startServer({ env: { GATEHOUSE_TEST_FAIL_FRAGILE: "1" } });
+    addUser(failing.dbPath, REVIEWER_A);
+    const api = await apiAs(failing.url);
+    const runId = (await api.startRun("test-failing")).id;
+    await waitForRunStatus(api, runId, "failed");
+    await failing.stop();
+    const server = await startServer({ dir: failing.dir });
+    await use({ server, runId });
+    await server.stop();
+  },
+  baseURL: async ({ failed }, use) => {
+    await use(failed.server.url);
+  },
+});
 
 test("a failed run shows its error; only an admin may retry it, and it then completes", async ({
   page,
   browser,
   baseURL,
+  failed: { runId },
 }) => {
-  // the test workflow's agent fails while this file exists
-  const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-e2e-")), "fail");
-  fs.writeFileSync(marker, "1");
-  const api = await apiAs(baseURL!);
-  const started = await api.post("/api/workflows", { workflow: "test-failing", input: { failWhileExists: marker } });
-  expect(started.status).toBe(201);
-  const runId = started.body.run.id as string;
-  await waitForRunStatus(api, runId, "failed");
-
   await signIn(page, REVIEWER_A);
   const run = new RunPage(page);
   await run.goto(runId);
   const error = page.getByRole("alert").filter({ hasText: "This run failed" });
-  await expect(error).toContainText("fragile agent failed: marker file present");
+  await expect(error).toContainText("fragile agent failed: this server is set to fail it");
   await expect(error).toContainText("Step fragile");
   await expect(error).toContainText("attempt 3");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Failed");
@@ -36,7 +50,6 @@ test("a failed run shows its error; only an admin may retry it, and it then comp
     const admin = await adminContext.newPage();
     await signIn(admin, ADMIN_USER);
     await admin.goto(`/runs/${runId}`);
-    fs.rmSync(marker);
     await admin.getByRole("button", { name: "Retry run" }).click();
     await expect(toast(admin, "Run resumed")).toBeVisible();
     await expect(admin.getByRole("heading", { level: 1 })).toContainText("Completed");

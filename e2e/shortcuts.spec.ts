@@ -22,7 +22,7 @@ test("keyboard: ? help, e edit, r asks for notes, a approves; typing in a field 
   await page.keyboard.press("a");
   await page.keyboard.press("Escape");
   await expect(help).toBeHidden();
-  expect((await api.get(`/api/checkpoints/${checkpoint.id}`)).body.checkpoint.status).toBe("pending");
+  expect((await api.checkpoint(checkpoint.id)).status).toBe("pending");
 
   await page.keyboard.press("e");
   await expect(review.editor).toBeFocused();
@@ -40,7 +40,5 @@ test("keyboard: ? help, e edit, r asks for notes, a approves; typing in a field 
 
   await page.keyboard.press("a");
   await expect(toast(page, "Approved")).toBeVisible();
-  await expect
-    .poll(async () => (await api.get(`/api/checkpoints/${checkpoint.id}`)).body.checkpoint.status)
-    .toBe("approved");
+  await expect.poll(async () => (await api.checkpoint(checkpoint.id)).status).toBe("approved");
 });

@@ -16,6 +16,10 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   // registers the test-only workflows (slow and failing agents); never set in production
   GATEHOUSE_TEST_WORKFLOWS: z.enum(["0", "1"]).default("0"),
+  // test-only, read by the test workflows: `test-failing`'s agent fails while this is 1
+  GATEHOUSE_TEST_FAIL_FRAGILE: z.enum(["0", "1"]).default("0"),
+  // test-only: `test-slow`'s slow step holds while its run is running (until cancelled or the process is killed)
+  GATEHOUSE_TEST_HOLD_SLOW_STEP: z.enum(["0", "1"]).default("0"),
 });
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventDto } from "@/lib/api/types";
 import { Api, pendingCheckpoint, waitForRunStatus } from "./helpers/api";
 import { startServer, type TestServer } from "./helpers/server";
-
-type EventDto = {
-  id: number;
-  type: string;
-  checkpointId: string | null;
-  fromStatus: string | null;
-  toStatus: string | null;
-  actor: { type: string; id: string | null; name: string };
-  data: Record<string, unknown> | null;
-};
 
 const EDITED_OUTLINE = ["1. Why reviewers matter", "2. Durable pauses", "3. Crash recovery in practice"].join("\n");
 const EDITED_HEADINGS = ["Why reviewers matter", "Durable pauses", "Crash recovery in practice"];
@@ -23,7 +14,7 @@ describe("content pipeline through the HTTP API", () => {
   beforeAll(async () => {
     server = await startServer();
     api = await new Api(server.url).login();
-    adminName = (await api.get("/api/auth/me")).body.user.name;
+    adminName = (await api.me()).name;
   });
   afterAll(() => server?.stop());
 
@@ -88,17 +79,17 @@ describe("content pipeline through the HTTP API", () => {
     for (const heading of EDITED_HEADINGS) expect(run.state.draft).toContain(`## ${heading}`);
     expect(run.state.draft).not.toContain("Misconceptions");
     expect(run.state.final).toContain(run.state.draft);
-    expect(run.state.published.receipt).toBe(`${runId}:publish:0`);
+    expect(run.state.published).toMatchObject({ receipt: `${runId}:publish:0` });
 
     // every agent step completed once, in order
-    expect(detail.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+    expect(detail.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
       "research:completed",
       "outline:completed",
       "draft:completed",
       "finalize:completed",
       "publish:completed",
     ]);
-    expect(detail.checkpoints.map((c: { step: string; status: string }) => `${c.step}:${c.status}`).sort()).toEqual(
+    expect(detail.checkpoints.map((c) => `${c.step}:${c.status}`).sort()).toEqual(
       ["review-research:approved", "review-outline:edited", "review-draft:approved", "final-approval:approved"].sort(),
     );
 

@@ -187,9 +187,9 @@ describe("bad input is refused with the right error and changes nothing", () => 
     const res = await admin.post(`/api/workflows/${runId}/retry`);
     expectRefused(res, 409, "invalid_transition");
     expect(checkpointStatus()).toEqual({ status: "pending" });
-    const detail = (await admin.get(`/api/workflows/${runId}`)).body;
+    const detail = await admin.run(runId);
     expect(detail.run).toMatchObject({ status: "awaiting_checkpoint", round: 0 });
-    expect(detail.checkpoints.map((c: { id: string }) => c.id)).toEqual([checkpointId]);
+    expect(detail.checkpoints.map((c) => c.id)).toEqual([checkpointId]);
   });
 
   it("a cancelled run cannot be cancelled or retried (409), and its closed checkpoint cannot be decided", async () => {

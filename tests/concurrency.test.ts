@@ -1,34 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api, pendingCheckpoint } from "./helpers/api";
-import { addUser } from "./helpers/cli";
+import type { DecisionResponse } from "@/lib/api/types";
+import { Api, pendingCheckpoint, waitForRunStatus } from "./helpers/api";
+import { addUser, type TestUser } from "./helpers/cli";
 import { readDb } from "./helpers/db";
 import { startServer, type TestServer } from "./helpers/server";
 
+const ALICE: TestUser = { email: "alice@test.local", name: "Alice", role: "reviewer", password: "alice-pass-1" };
+const BOB: TestUser = { email: "bob@test.local", name: "Bob", role: "reviewer", password: "bob-pass-1" };
+
+/** The admin, Alice and Bob, each signed in on `server`. */
+function signInAll(server: TestServer): Promise<Api[]> {
+  return Promise.all([
+    new Api(server.url).login(),
+    new Api(server.url).login(ALICE.email, ALICE.password),
+    new Api(server.url).login(BOB.email, BOB.password),
+  ]);
+}
+
 describe("concurrent decisions on one checkpoint", () => {
   let server: TestServer;
+  let second: TestServer | undefined;
   let reviewers: Api[];
 
   beforeAll(async () => {
     server = await startServer();
-    const alice = addUser(server.dbPath, {
-      email: "alice@test.local",
-      name: "Alice",
-      role: "reviewer",
-      password: "alice-pass-1",
-    });
-    const bob = addUser(server.dbPath, {
-      email: "bob@test.local",
-      name: "Bob",
-      role: "reviewer",
-      password: "bob-pass-1",
-    });
-    reviewers = await Promise.all([
-      new Api(server.url).login(),
-      new Api(server.url).login(alice.email, alice.password),
-      new Api(server.url).login(bob.email, bob.password),
-    ]);
+    addUser(server.dbPath, ALICE);
+    addUser(server.dbPath, BOB);
+    reviewers = await signInAll(server);
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await second?.stop();
+    await server?.stop();
+  });
 
   it("ten simultaneous approvals: one wins, nine get 409, the run resumes once", async () => {
     const [admin] = reviewers;
@@ -62,18 +65,14 @@ describe("concurrent decisions on one checkpoint", () => {
     // the run moves on to the next checkpoint, and stops there
     const next = await pendingCheckpoint(admin, runId);
     expect(next.step).toBe("review-outline");
-    const detail = (await admin.get(`/api/workflows/${runId}`)).body;
+    const detail = await admin.run(runId);
     expect(detail.run.status).toBe("awaiting_checkpoint");
 
-    const decided = detail.events.filter(
-      (e: { type: string; checkpointId: string }) =>
-        e.type === "checkpoint.decided" && e.checkpointId === checkpoint.id,
-    );
+    const decided = detail.events.filter((e) => e.type === "checkpoint.decided" && e.checkpointId === checkpoint.id);
     expect(decided).toHaveLength(1);
     expect(decided[0].actor.name).toBe(winner.body.checkpoint.reviewer.name);
     const resumed = detail.events.filter(
-      (e: { type: string; fromStatus: string; toStatus: string }) =>
-        e.type === "run.status" && e.fromStatus === "awaiting_checkpoint" && e.toStatus === "running",
+      (e) => e.type === "run.status" && e.fromStatus === "awaiting_checkpoint" && e.toStatus === "running",
     );
     expect(resumed).toHaveLength(1);
 
@@ -91,5 +90,63 @@ describe("concurrent decisions on one checkpoint", () => {
       expect(one("select count(*) as n from checkpoints where run_id = ? and status = 'pending'")).toBe(1);
       expect(one("select count(*) as n from checkpoints where run_id = ? and status = 'approved'")).toBe(1);
     });
+  });
+
+  it("decisions sent at once to two server processes on one database: one wins, the rest get 409, the run resumes once", async () => {
+    const [admin] = reviewers;
+    const runId = (await admin.startRun("content-pipeline", { topic: "racing processes" })).id;
+    const checkpoint = await pendingCheckpoint(admin, runId, "review-research");
+    await waitForRunStatus(admin, runId, "awaiting_checkpoint");
+    // started only now, so its startup recovery finds nothing to drive: the two processes meet only in the claim
+    second = await startServer({ dir: server.dir });
+    const clients = [...reviewers, ...(await signInAll(second))];
+
+    // approvals and edits mixed, so a decision that overwrote the winner's would show in the stored status
+    const decisions = Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0
+        ? { action: "approve" }
+        : { action: "edit", content: `notes edited by client ${i % clients.length} (request ${i})` },
+    );
+    const responses = await Promise.all(
+      decisions.map((decision, i) =>
+        clients[i % clients.length].post(`/api/checkpoints/${checkpoint.id}/resolve`, decision),
+      ),
+    );
+
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, ...Array(11).fill(409)]);
+    const winnerIndex = responses.findIndex((r) => r.status === 200);
+    const winner = responses[winnerIndex].body as DecisionResponse;
+    for (const loser of responses.filter((r) => r.status === 409)) {
+      expect(loser.body.error.code).toBe("checkpoint_already_resolved");
+    }
+    const decided = await admin.checkpoint(checkpoint.id);
+    expect(decided).toMatchObject({
+      status: decisions[winnerIndex].action === "edit" ? "edited" : "approved",
+      editedContent: decisions[winnerIndex].content ?? null,
+      reviewer: { name: winner.checkpoint.reviewer?.name },
+    });
+
+    // the run moves on to the next checkpoint once, driven by one process, and stops there
+    const next = await pendingCheckpoint(admin, runId, "review-outline");
+    const detail = await waitForRunStatus(admin, runId, "awaiting_checkpoint");
+    expect(detail.checkpoints.map((c) => [c.step, c.status])).toEqual([
+      ["review-research", decided.status],
+      ["review-outline", "pending"],
+    ]);
+    expect(detail.checkpoints[1].id).toBe(next.id);
+    if (decided.status === "edited") expect(detail.run.state.notes).toBe(decided.editedContent);
+    const decidedEvents = detail.events.filter((e) => e.type === "checkpoint.decided");
+    expect(decidedEvents.map((e) => [e.checkpointId, e.toStatus, e.actor.name])).toEqual([
+      [checkpoint.id, decided.status, decided.reviewer?.name],
+    ]);
+    const resumed = detail.events.filter(
+      (e) => e.type === "run.status" && e.fromStatus === "awaiting_checkpoint" && e.toStatus === "running",
+    );
+    expect(resumed).toHaveLength(1);
+    expect(detail.steps.map((s) => [s.name, s.status])).toEqual([
+      ["research", "completed"],
+      ["outline", "completed"],
+    ]);
   });
 });

@@ -3,12 +3,10 @@ import { Api, pendingCheckpoint, waitFor, waitForRunStatus } from "./helpers/api
 import { readDb } from "./helpers/db";
 import { startServer, type TestServer } from "./helpers/server";
 
-type Step = { name: string; status: string; stepIndex: number; round: number };
-
 describe("crash (SIGKILL of the server's process group) and restart on the same database", () => {
   const servers: TestServer[] = [];
-  const start = async (dir?: string) => {
-    const server = await startServer({ dir });
+  const start = async (dir?: string, env?: Record<string, string>) => {
+    const server = await startServer({ dir, env });
     servers.push(server);
     return { server, api: await new Api(server.url).login() };
   };
@@ -17,22 +15,24 @@ describe("crash (SIGKILL of the server's process group) and restart on the same 
   });
 
   it("a run killed inside a slow step resumes from its last recorded step and completes once", async () => {
-    const first = await start();
-    const started = await first.api.post("/api/workflows", { workflow: "test-slow", input: { sleepMs: 3000 } });
+    // on this server the slow step holds until the process dies: the kill cannot miss it
+    const first = await start(undefined, { GATEHOUSE_TEST_HOLD_SLOW_STEP: "1" });
+    const started = await first.api.post("/api/workflows", { workflow: "test-slow", input: { sleepMs: 100 } });
     expect(started.status).toBe(201);
     const runId: string = started.body.run.id;
 
-    // `prepare` is recorded, so the engine is now inside `slow` (3 s)
-    const before = await waitFor(
-      async () => {
-        const detail = (await first.api.get(`/api/workflows/${runId}`)).body;
-        return detail.steps.some((s: Step) => s.name === "prepare" && s.status === "completed") ? detail : undefined;
-      },
+    // the kill waits on a state: the database shows `prepare` recorded and the run moved on to `slow`
+    await waitFor(
+      async () =>
+        readDb(first.server.dbPath, (db) => {
+          const run = db.prepare("select status, position from workflow_runs where id = ?").get(runId) as
+            | { status: string; position: number }
+            | undefined;
+          return run?.status === "running" && run.position === 1;
+        }),
       15_000,
-      "step prepare to be recorded",
+      "the run to be inside its slow step",
     );
-    expect(before.run.status).toBe("running");
-    expect(before.steps.map((s: Step) => s.name)).toEqual(["prepare"]);
 
     await first.server.kill();
     // nothing of `slow` reached the database
@@ -90,13 +90,11 @@ describe("crash (SIGKILL of the server's process group) and restart on the same 
     await first.server.kill();
 
     const second = await start(first.server.dir);
-    const detail = (await second.api.get(`/api/workflows/${runId}`)).body;
+    const detail = await second.api.run(runId);
     expect(detail.run.status).toBe("awaiting_checkpoint");
-    expect(detail.checkpoints.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
-      [checkpoint.id, "pending"],
-    ]);
-    const queue = (await second.api.get(`/api/checkpoints?status=pending&runId=${runId}`)).body.items;
-    expect(queue.map((c: { id: string }) => c.id)).toEqual([checkpoint.id]);
+    expect(detail.checkpoints.map((c) => [c.id, c.status])).toEqual([[checkpoint.id, "pending"]]);
+    const queue = await second.api.checkpoints({ status: "pending", runId });
+    expect(queue.items.map((c) => c.id)).toEqual([checkpoint.id]);
 
     const resolved = await second.api.post(`/api/checkpoints/${checkpoint.id}/resolve`, { action: "approve" });
     expect(resolved.status).toBe(200);

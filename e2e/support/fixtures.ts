@@ -1,33 +1,20 @@
-import { spawnSync } from "node:child_process";
 import { test as base, expect, type Page } from "@playwright/test";
-import { ADMIN, ROOT, startServer, type TestServer } from "../../tests/helpers/server";
+import { addUser, type TestUser } from "../../tests/helpers/cli";
+import { ADMIN, startServer, type TestServer } from "../../tests/helpers/server";
 
-export type TestUser = { email: string; password: string; name: string };
-
-export const REVIEWER_A: TestUser = { email: "alice@test.local", password: "alice-password-1", name: "Alice" };
-export const REVIEWER_B: TestUser = { email: "bob@test.local", password: "bob-password-1", name: "Bob" };
-export const ADMIN_USER: TestUser = { ...ADMIN, name: "Admin" };
-
-/** Adds a user through the real CLI (`npm run users -- add …`) on the server's database. */
-export function addUser(server: TestServer, user: TestUser, role: "reviewer" | "admin") {
-  const result = spawnSync(
-    process.execPath,
-    [
-      "scripts/users.mjs",
-      "add",
-      "--email",
-      user.email,
-      "--password",
-      user.password,
-      "--role",
-      role,
-      "--name",
-      user.name,
-    ],
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${server.dbPath}`, LOG_LEVEL: "warn" }, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`users add failed: ${result.stderr}`);
-}
+export const REVIEWER_A: TestUser = {
+  email: "alice@test.local",
+  password: "alice-password-1",
+  name: "Alice",
+  role: "reviewer",
+};
+export const REVIEWER_B: TestUser = {
+  email: "bob@test.local",
+  password: "bob-password-1",
+  name: "Bob",
+  role: "reviewer",
+};
+export const ADMIN_USER: TestUser = { ...ADMIN, name: "Admin", role: "admin" };
 
 type WorkerFixtures = { server: TestServer };
 
@@ -40,8 +27,8 @@ export const test = base.extend<object, WorkerFixtures>({
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
     async ({}, use) => {
       const server = await startServer();
-      addUser(server, REVIEWER_A, "reviewer");
-      addUser(server, REVIEWER_B, "reviewer");
+      addUser(server.dbPath, REVIEWER_A);
+      addUser(server.dbPath, REVIEWER_B);
       await use(server);
       await server.stop();
     },

@@ -1,6 +1,36 @@
+import type {
+  CheckpointDto,
+  CheckpointResponse,
+  DecisionResponse,
+  DefinitionsResponse,
+  EventsResponse,
+  Page,
+  RunDetailResponse,
+  RunDto,
+  RunResponse,
+  UserDto,
+  UserResponse,
+  WorkflowDefinitionDto,
+} from "@/lib/api/types";
 import { ADMIN } from "./server";
 
+/**
+ * A raw response. The body is untyped (`any`) on purpose: raw requests are for
+ * checking statuses and error bodies; the typed methods below are for reading.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a raw response may be any shape; typed methods narrow it
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
+
+type Query = Record<string, string | number | undefined>;
+type Decision = { action: "approve" | "edit" | "reject"; content?: string; notes?: string };
+
+/** `?a=1&b=2` from the defined values (encoded). */
+export function queryString(query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
 
 /**
  * A small HTTP client that behaves like the browser app: JSON, same-origin Origin, session cookie.
@@ -20,6 +50,7 @@ export class Api {
     return this.cookie;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: see ApiResponse
   async request<T = any>(
     method: string,
     path: string,
@@ -51,10 +82,12 @@ export class Api {
     return { status: res.status, body: body as T, headers: res.headers };
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: see ApiResponse
   get<T = any>(path: string) {
     return this.request<T>("GET", path);
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: see ApiResponse
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.request<T>("POST", path, { body, headers });
   }
@@ -63,6 +96,56 @@ export class Api {
     const res = await this.post("/api/auth/login", { email, password });
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
     return this;
+  }
+
+  // Typed reads and writes that expect success (a failure throws with the error body).
+
+  async me(): Promise<UserDto> {
+    return (await this.expectOk<UserResponse>("GET", "/api/auth/me")).user;
+  }
+
+  async definitions(): Promise<WorkflowDefinitionDto[]> {
+    return (await this.expectOk<DefinitionsResponse>("GET", "/api/workflow-definitions")).items;
+  }
+
+  async startRun(workflow: string, input: Record<string, unknown> = {}): Promise<RunDto> {
+    return (await this.expectOk<RunResponse>("POST", "/api/workflows", { workflow, input })).run;
+  }
+
+  runs(query: Query = {}): Promise<Page<RunDto>> {
+    return this.expectOk("GET", `/api/workflows${queryString(query)}`);
+  }
+
+  run(runId: string): Promise<RunDetailResponse> {
+    return this.expectOk("GET", `/api/workflows/${runId}`);
+  }
+
+  async cancel(runId: string): Promise<RunDto> {
+    return (await this.expectOk<RunResponse>("POST", `/api/workflows/${runId}/cancel`)).run;
+  }
+
+  checkpoints(query: Query = {}): Promise<Page<CheckpointDto>> {
+    return this.expectOk("GET", `/api/checkpoints${queryString(query)}`);
+  }
+
+  async checkpoint(checkpointId: string): Promise<CheckpointDto> {
+    return (await this.expectOk<CheckpointResponse>("GET", `/api/checkpoints/${checkpointId}`)).checkpoint;
+  }
+
+  resolve(checkpointId: string, decision: Decision): Promise<DecisionResponse> {
+    return this.expectOk("POST", `/api/checkpoints/${checkpointId}/resolve`, decision);
+  }
+
+  events(query: { after?: number; limit?: number } = {}): Promise<EventsResponse> {
+    return this.expectOk("GET", `/api/events${queryString(query)}`);
+  }
+
+  private async expectOk<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request<T>(method, path, { body });
+    if (res.status < 200 || res.status > 299) {
+      throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    return res.body;
   }
 }
 
@@ -81,24 +164,30 @@ export async function waitFor<T>(
   }
 }
 
-export async function waitForRunStatus(api: Api, runId: string, status: string, timeoutMs?: number) {
+export async function waitForRunStatus(
+  api: Api,
+  runId: string,
+  status: RunDto["status"],
+  timeoutMs?: number,
+): Promise<RunDetailResponse> {
   return waitFor(
     async () => {
-      const res = await api.get(`/api/workflows/${runId}`);
-      return res.body?.run?.status === status ? res.body : undefined;
+      const detail = await api.run(runId);
+      return detail.run.status === status ? detail : undefined;
     },
     timeoutMs,
     `run ${runId} to be ${status}`,
   );
 }
 
-export async function pendingCheckpoint(api: Api, runId: string) {
-  return waitFor(
+/** Waits for the pending checkpoint of `runId` (at `step` and `round`, if given). Used by tests/ and e2e/. */
+export async function pendingCheckpoint(api: Api, runId: string, step?: string, round?: number) {
+  return waitFor<CheckpointDto>(
     async () => {
-      const res = await api.get(`/api/checkpoints?status=pending&runId=${runId}`);
-      return res.body?.items?.[0];
+      const page = await api.checkpoints({ status: "pending", runId, step });
+      return page.items.find((c) => round === undefined || c.round === round);
     },
     15_000,
-    `a pending checkpoint on run ${runId}`,
+    `a pending checkpoint${step ? ` ${step}` : ""} on run ${runId}`,
   );
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import type { Role } from "@/lib/roles";
 import { ROOT } from "./server";
 
 /** Runs the real user-management CLI (scripts/users.mjs) against a server's database file. */
@@ -10,8 +11,9 @@ function users(dbPath: string, args: string[]): string {
   });
 }
 
-export type TestUser = { email: string; password: string; role: "reviewer" | "admin"; name?: string };
+export type TestUser = { email: string; password: string; role: Role; name?: string };
 
+/** Adds a user through the real CLI (`npm run users -- add …`); the one way tests/ and e2e/ create users. */
 export function addUser(dbPath: string, user: TestUser): TestUser {
   const args = ["add", "--email", user.email, "--role", user.role, "--password", user.password];
   if (user.name) args.push("--name", user.name);

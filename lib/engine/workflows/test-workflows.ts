@@ -1,22 +1,34 @@
-import fs from "node:fs";
+import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { getRun } from "@/db/queries";
+import { getRuntime } from "@/lib/runtime";
+import { RunStatus } from "@/lib/status";
 import { agent, checkpoint, defineWorkflow } from "../define";
 
 /**
- * Workflows for tests and benchmarks only (registered with GATEHOUSE_TEST_WORKFLOWS=1):
- * a slow step to crash inside, an agent that fails while a marker file exists,
- * and a trivial three-checkpoint workflow for the benchmark.
+ * Workflows for tests and benchmarks only (registered with GATEHOUSE_TEST_WORKFLOWS=1).
+ * What they do differently is set on the server (the GATEHOUSE_TEST_* settings of
+ * lib/env.ts), never by the request: a request cannot make the server probe or wait on anything.
  */
 
-export const slowWorkflow = defineWorkflow({
+/** The server's validated settings (these agents run only inside a booted server). */
+const settings = () => getRuntime().env;
+
+/** Waits while the run is `running` in the database: it ends when the run is cancelled, or never (until a kill). */
+async function holdWhileRunning(runId: string): Promise<void> {
+  while (getRun(getRuntime().db, runId)?.status === RunStatus.running) await sleep(25);
+}
+
+const slowWorkflow = defineWorkflow({
   id: "test-slow",
   name: "Test: slow step",
-  input: z.object({ sleepMs: z.number().int().min(0).max(60_000) }),
+  input: z.object({ sleepMs: z.number().int().min(0).max(60_000).default(0) }),
   steps: [
     agent("prepare", ({ runId }) => ({ prepared: runId })),
-    agent("slow", async ({ input, idempotencyKey }) => {
-      await sleep(Number(input.sleepMs));
+    agent("slow", async ({ runId, input, idempotencyKey }) => {
+      if (settings().GATEHOUSE_TEST_HOLD_SLOW_STEP === "1") await holdWhileRunning(runId);
+      else await sleep(Number(input.sleepMs));
       return { slowDone: idempotencyKey };
     }),
     checkpoint("review", { show: "slowDone" }),
@@ -24,21 +36,36 @@ export const slowWorkflow = defineWorkflow({
   ],
 });
 
-export const failingWorkflow = defineWorkflow({
+const failingWorkflow = defineWorkflow({
   id: "test-failing",
   name: "Test: failing agent",
-  input: z.object({ failWhileExists: z.string().min(1) }),
+  input: z.object({}),
   steps: [
     agent("first", () => ({ first: true })),
     agent(
       "fragile",
-      ({ input }) => {
-        if (fs.existsSync(String(input.failWhileExists))) throw new Error("fragile agent failed: marker file present");
+      () => {
+        if (settings().GATEHOUSE_TEST_FAIL_FRAGILE === "1") {
+          throw new Error("fragile agent failed: this server is set to fail it");
+        }
         return { fragile: "ok" };
       },
       { retries: 2, backoffMs: 20 },
     ),
     agent("last", () => ({ last: true })),
+  ],
+});
+
+/** `agent()`'s defaults (retries and backoff); the agent fails its first `failAttempts` attempts. */
+const flakyWorkflow = defineWorkflow({
+  id: "test-flaky",
+  name: "Test: flaky agent with the default retries",
+  input: z.object({ failAttempts: z.number().int().min(0).max(10) }),
+  steps: [
+    agent("flaky", ({ attempt, input }) => {
+      if (attempt <= Number(input.failAttempts)) throw new Error(`flaky agent failed attempt ${attempt}`);
+      return { flaky: attempt };
+    }),
   ],
 });
 
@@ -56,4 +83,4 @@ export const trivialWorkflow = defineWorkflow({
   ],
 });
 
-export const testWorkflows = [slowWorkflow, failingWorkflow, trivialWorkflow];
+export const testWorkflows = [slowWorkflow, failingWorkflow, flakyWorkflow, trivialWorkflow];
