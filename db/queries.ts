@@ -41,6 +41,10 @@ export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
   return keysetPage(rows, page.limit);
 }
 
+export function getRunStatus(db: Db, id: string): RunStatus | undefined {
+  return db.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, id)).get()?.status;
+}
+
 export function getRunDetail(db: Db, id: string) {
   const run = db.select().from(workflowRuns).where(eq(workflowRuns.id, id)).get();
   if (!run) return undefined;

@@ -1,7 +1,7 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { getRun } from "@/db/queries";
+import { getRunStatus } from "@/db/queries";
 import { getRuntime } from "@/lib/runtime";
 import { RunStatus } from "@/lib/status";
 import { agent, checkpoint, defineWorkflow } from "../define";
@@ -17,7 +17,7 @@ const settings = () => getRuntime().env;
 
 /** Waits while the run is `running` in the database: it ends when the run is cancelled, or never (until a kill). */
 async function holdWhileRunning(runId: string): Promise<void> {
-  while (getRun(getRuntime().db, runId)?.status === RunStatus.running) await sleep(25);
+  while (getRunStatus(getRuntime().db, runId) === RunStatus.running) await sleep(25);
 }
 
 const slowWorkflow = defineWorkflow({
