@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, gt, isNull, ne, or } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Db } from "./client";
 import { afterCursor, type Keyset, keysetPage, type PageRequest } from "./keyset";
 import { type ApiToken, apiTokens, type Session, sessions, type User, users } from "./schema";

@@ -8,7 +8,7 @@ const bin = (name) => path.join(root, "node_modules/.bin", name);
 
 const CHECKS = [
   // format, lint rules (no console, no focused or skipped tests…), import order
-  ["biome", bin("biome"), ["check", "."]],
+  ["biome", bin("biome"), ["check", "--error-on-warnings", "."]],
   // unused files, exports, dependencies (knip.jsonc)
   ["knip", bin("knip"), ["--no-progress"]],
   ["cycles", process.execPath, ["scripts/check-cycles.mjs"]],

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { api } from "@/lib/api/endpoints";
-import type { EventDto, EventsResponse } from "@/lib/api/types";
+import type { EventDto } from "@/lib/api/types";
 import {
   type ClientToServerEvents,
   type PresenceSnapshot,
