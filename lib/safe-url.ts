@@ -17,14 +17,20 @@ export function safeUrlTransform(url: string): string {
   }
 }
 
-/** The `next` query parameter after sign-in: a same-site path only, else "/". */
+/**
+ * The `next` query parameter after sign-in: a path on this site, else "/".
+ * Checked after the URL parser has normalised it (dot segments, encoded dots,
+ * backslashes), because `/.//evil.example` only becomes `//evil.example`, a
+ * link to another host, once normalised.
+ */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (!next?.startsWith("/")) return "/";
   try {
     const base = "http://gatehouse.invalid";
     const url = new URL(next, base);
     if (url.origin !== base) return "/";
-    if (url.pathname.startsWith("/login")) return "/";
+    // browsers read a leading "//" or "/\" as another host
+    if (/^\/[\\/]/.test(url.pathname) || url.pathname.startsWith("/login")) return "/";
     return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return "/";

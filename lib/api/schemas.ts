@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_EDIT_CHARS, MAX_NOTES_CHARS, MAX_SEARCH_CHARS } from "@/lib/limits";
 import { ROLES } from "@/lib/roles";
 import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES } from "@/lib/status";
 
@@ -6,8 +7,6 @@ import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES
  * Every input shape of the API, shared by route handlers and pages. Strict:
  * unknown fields and bad enums are refused.
  */
-
-const MAX_CONTENT_CHARS = 500_000;
 
 /** Permissive on purpose: local addresses such as admin@localhost (the default first admin) are valid here. */
 export const emailSchema = z
@@ -37,8 +36,8 @@ export const idempotencyKeyHeader = z
 export const resolveBody = z
   .strictObject({
     action: z.enum(CHECKPOINT_ACTIONS),
-    content: z.string().max(MAX_CONTENT_CHARS).optional(),
-    notes: z.string().trim().max(10_000).optional(),
+    content: z.string().max(MAX_EDIT_CHARS, `Edited content is limited to ${MAX_EDIT_CHARS} characters`).optional(),
+    notes: z.string().trim().max(MAX_NOTES_CHARS).optional(),
   })
   .refine((b) => b.action !== CheckpointAction.edit || b.content !== undefined, {
     message: "An edit needs content",
@@ -65,7 +64,7 @@ export const checkpointListQuery = z.strictObject({
   step: z.string().max(100).optional(),
   reviewer: z.string().max(320).optional(),
   runId: z.string().max(100).optional(),
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(MAX_SEARCH_CHARS).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   order: z.enum(["oldest", "newest"]).default("newest"),

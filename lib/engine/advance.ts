@@ -2,6 +2,7 @@ import "server-only";
 import type { Checkpoint, WorkflowRun } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/events";
+import { MAX_RUN_STATE_BYTES } from "@/lib/limits";
 import { CheckpointAction, RunStatus } from "@/lib/status";
 import type { CheckpointManager, Decision } from "./checkpoint-manager";
 import type { CheckpointStep, WorkflowDefinition } from "./define";
@@ -79,6 +80,12 @@ export function resumeAfterDecision(
     decision.action === CheckpointAction.edit
       ? { ...run.state, [step.show]: editedValue(decision.content, checkpoint.contentType) }
       : run.state;
+  if (state !== run.state && Buffer.byteLength(JSON.stringify(state), "utf8") > MAX_RUN_STATE_BYTES) {
+    throw new AppError(
+      "invalid_input",
+      `This edit would make the run's state larger than ${MAX_RUN_STATE_BYTES} bytes`,
+    );
+  }
   const resumed = managers.statuses.transition(tx, run, RunStatus.running, actor, {
     patch: { position: checkpoint.stepIndex + 1, round: 0, state },
   });

@@ -2,10 +2,17 @@ import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WorkflowRun } from "@/db/schema";
 import { EventType, SYSTEM_ACTOR } from "@/lib/events";
+import { MAX_AGENT_OUTPUT_BYTES, MAX_RUN_STATE_BYTES } from "@/lib/limits";
 import type { Logger } from "@/lib/logger";
 import { StepStatus } from "@/lib/status";
 import { appendEvent } from "./audit";
-import { type AgentStep, agentIdempotencyKey, type WorkflowState } from "./define";
+import {
+  type AgentStep,
+  agentIdempotencyKey,
+  isPermanentAgentError,
+  PermanentAgentError,
+  type WorkflowState,
+} from "./define";
 import type { Tx } from "./statements";
 
 export type AgentResult =
@@ -39,18 +46,41 @@ export async function runAgent(
         attempt,
         idempotencyKey,
       });
-      if (typeof output !== "object" || output === null || Array.isArray(output)) {
-        throw new Error(`Agent "${step.name}" must return an object to merge into the state`);
-      }
+      checkOutput(step, output, run.state);
       return { ok: true, output, attempt, startedAt };
     } catch (error) {
-      if (attempt > step.retries || options.shouldStop()) return { ok: false, error, attempt, startedAt };
+      if (attempt > step.retries || isPermanentAgentError(error) || options.shouldStop()) {
+        return { ok: false, error, attempt, startedAt };
+      }
       options.log.warn({ runId: run.id, step: step.name, attempt, err: error }, "agent attempt failed; retrying");
       await options.recordFailedAttempt(attempt, startedAt, error);
       await sleep(step.backoffMs * 2 ** (attempt - 1));
     }
   }
 }
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
+
+/** An agent returns an object, within its cap, that keeps the run's state within its cap (SPEC §12). */
+function checkOutput(step: AgentStep, output: unknown, state: WorkflowState): asserts output is WorkflowState {
+  if (typeof output !== "object" || output === null || Array.isArray(output)) {
+    throw new PermanentAgentError(`Agent "${step.name}" must return an object to merge into the state`);
+  }
+  const outputBytes = jsonBytes(output);
+  if (outputBytes > MAX_AGENT_OUTPUT_BYTES) {
+    throw new PermanentAgentError(
+      `Agent "${step.name}" returned ${kb(outputBytes)} of output; the limit is ${kb(MAX_AGENT_OUTPUT_BYTES)}`,
+    );
+  }
+  const stateBytes = jsonBytes({ ...state, ...output });
+  if (stateBytes > MAX_RUN_STATE_BYTES) {
+    throw new PermanentAgentError(
+      `Agent "${step.name}" would grow the run's state to ${kb(stateBytes)}; the limit is ${kb(MAX_RUN_STATE_BYTES)}`,
+    );
+  }
+}
+
+const kb = (bytes: number) => `${Math.ceil(bytes / 1024)} KB`;
 
 /** One attempt of an agent step, and its `step.*` audit event, in the caller's unit of work. */
 export function recordStep(

@@ -15,6 +15,18 @@ type AgentContext = {
   idempotencyKey: string;
 };
 
+/**
+ * An agent failure that another attempt cannot fix (a refused API key, output
+ * over its cap): the step fails at once instead of being retried.
+ */
+export class PermanentAgentError extends Error {
+  readonly permanent = true;
+}
+
+export function isPermanentAgentError(error: unknown): boolean {
+  return error instanceof Error && (error as Partial<PermanentAgentError>).permanent === true;
+}
+
 export type AgentFn = (ctx: AgentContext) => Promise<WorkflowState> | WorkflowState;
 
 export type AgentStep = {
