@@ -12,6 +12,15 @@ import type { CommitQueue } from "./commit-queue";
 import type { AgentStep, WorkflowDefinition } from "./define";
 import { loadRunOrThrow } from "./status-manager";
 
+/**
+ * What a person sees when the engine itself failed a run: our own errors say
+ * what happened; anything else (a database error) stays in the log, by run id.
+ */
+function engineFailureMessage(error: unknown): string {
+  if (isAppError(error) && error.status < 500) return error.message;
+  return "The engine stopped this run after an internal error; the server log has the details under this run's id.";
+}
+
 /** A run whose row moved on while its driver held it (a cancel mid-step): the driver lets go. */
 const isStale = (error: unknown) => isAppError(error) && error.code === "invalid_transition";
 
@@ -197,7 +206,7 @@ export class Runner {
     try {
       await this.commits.write((tx) =>
         this.managers.statuses.transition(tx, loadRunOrThrow(tx, runId), RunStatus.failed, SYSTEM_ACTOR, {
-          patch: { error: { kind: "engine", message: errorMessage(error) }, finishedAt: Date.now() },
+          patch: { error: { kind: "engine", message: engineFailureMessage(error) }, finishedAt: Date.now() },
         }),
       );
     } catch (failError) {

@@ -83,4 +83,19 @@ export const trivialWorkflow = defineWorkflow({
   ],
 });
 
-export const testWorkflows = [slowWorkflow, failingWorkflow, flakyWorkflow, trivialWorkflow];
+/** Agents that write `kb` kilobytes each under their own key: with enough of them the run's state passes its cap. */
+const bigOutputWorkflow = defineWorkflow({
+  id: "test-big-output",
+  name: "Test: big agent outputs",
+  input: z.object({ kb: z.number().int().min(1).max(1024), agents: z.number().int().min(1).max(8).default(1) }),
+  steps: [
+    ...Array.from({ length: 8 }, (_, i) =>
+      agent(`write-${i + 1}`, ({ input }) =>
+        i < Number(input.agents) ? { [`part${i + 1}`]: "x".repeat(Number(input.kb) * 1024) } : {},
+      ),
+    ),
+    checkpoint("review", { show: "part1" }),
+  ],
+});
+
+export const testWorkflows = [slowWorkflow, failingWorkflow, flakyWorkflow, trivialWorkflow, bigOutputWorkflow];
