@@ -46,30 +46,41 @@ const components: Components = {
 
 type View = "rendered" | "source";
 
+// past this, Markdown parsing and layout take seconds: the output is shown as text
+const MAX_MARKDOWN_CHARS = 50_000;
+
 export function AgentOutput({ checkpoint }: { checkpoint: CheckpointDto }) {
   const [view, setView] = useState<View>("rendered");
   const isJson = checkpoint.contentType === "json";
-  const toggle = isJson ? null : (
-    // biome-ignore lint/a11y/useSemanticElements: a pair of toggle buttons, not a form field set
-    <div role="group" aria-label="Output view" className="flex rounded-md bg-slate-100 p-0.5 text-xs">
-      {(["rendered", "source"] as const).map((v) => (
-        <button
-          key={v}
-          type="button"
-          aria-pressed={view === v}
-          onClick={() => setView(v)}
-          className={`rounded px-2 py-0.5 font-medium ${view === v ? "bg-white text-slate-900 shadow-xs" : "text-slate-600"}`}
-        >
-          {v === "rendered" ? "Rendered" : "Source"}
-        </button>
-      ))}
-    </div>
-  );
+  const tooLongToRender = !isJson && checkpoint.content.length > MAX_MARKDOWN_CHARS;
+  const toggle =
+    isJson || tooLongToRender ? null : (
+      // biome-ignore lint/a11y/useSemanticElements: a pair of toggle buttons, not a form field set
+      <div role="group" aria-label="Output view" className="flex rounded-md bg-slate-100 p-0.5 text-xs">
+        {(["rendered", "source"] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            aria-pressed={view === v}
+            onClick={() => setView(v)}
+            className={`rounded px-2 py-0.5 font-medium ${view === v ? "bg-white text-slate-900 shadow-xs" : "text-slate-600"}`}
+          >
+            {v === "rendered" ? "Rendered" : "Source"}
+          </button>
+        ))}
+      </div>
+    );
 
   return (
     <Card title="Agent output" titleId="agent-output-title" actions={toggle} className="flex flex-col">
+      {tooLongToRender ? (
+        <p className="mb-2 text-xs text-slate-600">
+          This output is too long to render as Markdown ({checkpoint.content.length.toLocaleString("en")} characters);
+          it is shown as text.
+        </p>
+      ) : null}
       <div className="max-h-[60vh] overflow-auto">
-        {isJson || view === "source" ? (
+        {isJson || tooLongToRender || view === "source" ? (
           <pre className="whitespace-pre-wrap break-words font-mono text-sm leading-relaxed text-slate-800">
             {isJson ? prettyJson(checkpoint.content) : checkpoint.content}
           </pre>

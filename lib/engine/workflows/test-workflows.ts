@@ -83,6 +83,9 @@ export const trivialWorkflow = defineWorkflow({
   ],
 });
 
+/** `chars` characters of text in lines of 100. */
+const lines = (chars: number) => `${"x".repeat(99)}\n`.repeat(Math.ceil(chars / 100)).slice(0, chars);
+
 /** Agents that write `kb` kilobytes each under their own key: with enough of them the run's state passes its cap. */
 const bigOutputWorkflow = defineWorkflow({
   id: "test-big-output",
@@ -91,7 +94,7 @@ const bigOutputWorkflow = defineWorkflow({
   steps: [
     ...Array.from({ length: 8 }, (_, i) =>
       agent(`write-${i + 1}`, ({ input }) =>
-        i < Number(input.agents) ? { [`part${i + 1}`]: "x".repeat(Number(input.kb) * 1024) } : {},
+        i < Number(input.agents) ? { [`part${i + 1}`]: lines(Number(input.kb) * 1024) } : {},
       ),
     ),
     checkpoint("review", { show: "part1" }),
