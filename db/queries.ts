@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { type CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
 import { afterCursor, keysetPage, type PageRequest } from "./keyset";
@@ -72,8 +72,9 @@ export function listResumableRunIds(db: Db): string[] {
     .map((row) => row.id);
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** `q` as an FTS5 phrase: with the trigram tokenizer it matches that substring, case-insensitively. */
+function searchPhrase(q: string): string {
+  return `"${q.replaceAll('"', '""')}"`;
 }
 
 function dayBound(value: string, end: boolean): number {
@@ -84,7 +85,6 @@ function dayBound(value: string, end: boolean): number {
 }
 
 function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
-  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
   return and(
     filter.status ? eq(checkpoints.status, filter.status) : undefined,
     filter.workflow ? eq(checkpoints.workflowId, filter.workflow) : undefined,
@@ -95,13 +95,9 @@ function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
       : undefined,
     filter.from ? gte(checkpoints.createdAt, dayBound(filter.from, false)) : undefined,
     filter.to ? lt(checkpoints.createdAt, dayBound(filter.to, true)) : undefined,
-    pattern
-      ? or(
-          sql`${checkpoints.content} LIKE ${pattern} ESCAPE '\\'`,
-          sql`${checkpoints.editedContent} LIKE ${pattern} ESCAPE '\\'`,
-          sql`${checkpoints.notes} LIKE ${pattern} ESCAPE '\\'`,
-          like(checkpoints.stepName, pattern),
-        )
+    // the search index (drizzle/0001_checkpoint_search.sql): step name, content, edited content, notes
+    filter.q
+      ? sql`${checkpoints}.rowid IN (SELECT rowid FROM checkpoints_search WHERE checkpoints_search MATCH ${searchPhrase(filter.q)})`
       : undefined,
   );
 }

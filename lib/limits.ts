@@ -11,5 +11,6 @@ export const MAX_NOTES_CHARS = 10_000;
 export const MAX_AGENT_OUTPUT_BYTES = 200 * 1024;
 /** A run's whole state, as JSON bytes: a step that would pass it fails. */
 export const MAX_RUN_STATE_BYTES = 1024 * 1024;
-/** A history search, in characters. */
+/** A history search, in characters: the index matches substrings of three characters or more. */
+export const MIN_SEARCH_CHARS = 3;
 export const MAX_SEARCH_CHARS = 100;

@@ -21,7 +21,13 @@ describe("a run failed by the engine itself (not by its agent)", () => {
     id: "gated",
     name: "Gated",
     input: z.object({}),
-    steps: [agent("wait", async () => (await gate, { waited: true })), checkpoint("look", { show: "waited" })],
+    steps: [
+      agent("wait", async () => {
+        await gate;
+        return { waited: true };
+      }),
+      checkpoint("look", { show: "waited" }),
+    ],
   });
   const engine = new Engine({ db, workflows: [workflow], concurrency: 1, log });
   afterAll(async () => {

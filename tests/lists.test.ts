@@ -210,8 +210,10 @@ describe("lists: keyset pagination, filters and order", () => {
       expect(await listCheckpoints({ q: "zebra stripes" })).toEqual(one("rejected", "check-a"));
       expect(await listCheckpoints({ q: "needle in the haystack" })).toEqual(one("content", "review-research"));
       expect(await listCheckpoints({ q: "check-b" })).toEqual(checkpointIds((c) => c.step === "check-b"));
-      expect(await listCheckpoints({ q: "%" })).toEqual([]);
-      expect(await listCheckpoints({ q: "_" })).toEqual([]);
+      expect(await listCheckpoints({ q: "%%%" })).toEqual([]);
+      expect(await listCheckpoints({ q: "___" })).toEqual([]);
+      expect(await listCheckpoints({ q: "QUOKKA" })).toEqual(one("edited", "check-a"));
+      expect(await listCheckpoints({ q: 'a "quoted' })).toEqual([]);
       expect(await listCheckpoints({ q: "quokka", status: "pending" })).toEqual([]);
     });
 
@@ -241,6 +243,8 @@ describe("lists: keyset pagination, filters and order", () => {
       ["an unknown status", "status=maybe"],
       ["a date that is not one", "from=yesterday"],
       ["limit=0", "limit=0"],
+      ["a search shorter than the index's three characters", "q=ab"],
+      ["a search longer than 100 characters", `q=${"a".repeat(101)}`],
     ])("refuses %s with 400 invalid_input", async (_, query) => {
       const res = await admin.get(`/api/checkpoints?${query}`);
       expect(res.status).toBe(400);

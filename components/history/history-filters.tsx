@@ -2,8 +2,9 @@
 
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
+import { describedBy, Field, inputClass } from "@/components/ui/field";
 import type { WorkflowDefinitionDto } from "@/lib/api/types";
+import { MAX_SEARCH_CHARS, MIN_SEARCH_CHARS } from "@/lib/limits";
 import { CHECKPOINT_STATUS_BADGE, CHECKPOINT_STATUSES } from "@/lib/status";
 
 export type HistoryFilters = {
@@ -46,17 +47,27 @@ export function HistoryFiltersBar({
     ),
   ];
   const active = Object.values(filters).some(Boolean);
+  const searchLength = filters.q.trim().length;
+  const tooShort = searchLength > 0 && searchLength < MIN_SEARCH_CHARS;
 
   return (
     <div className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-8">
-      <Field dense className="min-w-0" id={`${id}-q`} label="Search">
+      <Field
+        dense
+        className="min-w-0"
+        id={`${id}-q`}
+        label="Search"
+        hint={tooShort ? `Type at least ${MIN_SEARCH_CHARS} characters` : undefined}
+      >
         <input
           id={`${id}-q`}
           type="search"
           value={filters.q}
           onChange={set("q")}
           placeholder="Content, notes, step"
+          maxLength={MAX_SEARCH_CHARS}
           className={inputClass}
+          {...describedBy(`${id}-q`, undefined, tooShort ? "hint" : undefined)}
         />
       </Field>
       <Field dense className="min-w-0" id={`${id}-status`} label="Status">

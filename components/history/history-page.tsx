@@ -8,6 +8,7 @@ import { queryKeys } from "@/lib/api/query-keys";
 import { useDebounced } from "@/lib/hooks/use-debounced";
 import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions } from "@/lib/hooks/use-workflow-definitions";
+import { MIN_SEARCH_CHARS } from "@/lib/limits";
 import { CHECKPOINT_STATUSES } from "@/lib/status";
 import { EMPTY_FILTERS, type HistoryFilters, HistoryFiltersBar } from "./history-filters";
 import { HistoryTable } from "./history-table";
@@ -30,7 +31,8 @@ function historyQuery(filters: HistoryFilters): CheckpointListParams {
     workflow: filters.workflow.trim() || undefined,
     step: filters.step.trim() || undefined,
     reviewer: filters.reviewer.trim() || undefined,
-    q: filters.q.trim() || undefined,
+    // the index matches three characters or more; a shorter search waits for more typing
+    q: filters.q.trim().length >= MIN_SEARCH_CHARS ? filters.q.trim() : undefined,
     from: localDayStart(filters.from),
     to: localDayStart(filters.to, 1),
   };

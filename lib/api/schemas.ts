@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_EDIT_CHARS, MAX_NOTES_CHARS, MAX_SEARCH_CHARS } from "@/lib/limits";
+import { MAX_EDIT_CHARS, MAX_NOTES_CHARS, MAX_SEARCH_CHARS, MIN_SEARCH_CHARS } from "@/lib/limits";
 import { ROLES } from "@/lib/roles";
 import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES } from "@/lib/status";
 
@@ -64,7 +64,12 @@ export const checkpointListQuery = z.strictObject({
   step: z.string().max(100).optional(),
   reviewer: z.string().max(320).optional(),
   runId: z.string().max(100).optional(),
-  q: z.string().trim().max(MAX_SEARCH_CHARS).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(MIN_SEARCH_CHARS, `Search for at least ${MIN_SEARCH_CHARS} characters`)
+    .max(MAX_SEARCH_CHARS)
+    .optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   order: z.enum(["oldest", "newest"]).default("newest"),
