@@ -102,17 +102,22 @@ function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
   );
 }
 
-export function listCheckpoints(db: Db, filter: CheckpointFilter, page: PageRequest & { order: "oldest" | "newest" }) {
+type CheckpointPage = PageRequest & { order: "oldest" | "newest" };
+
+/** The query behind a history or queue page (exported so its plan can be checked). */
+export function checkpointPageQuery(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
   const newestFirst = page.order === "newest";
   const direction = newestFirst ? desc : asc;
-  const rows = db
+  return db
     .select()
     .from(checkpoints)
     .where(and(checkpointWhere(filter), afterCursor(checkpoints, page.after, newestFirst)))
     .orderBy(direction(checkpoints.createdAt), direction(checkpoints.id))
-    .limit(page.limit + 1)
-    .all();
-  return keysetPage(rows, page.limit);
+    .limit(page.limit + 1);
+}
+
+export function listCheckpoints(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
+  return keysetPage(checkpointPageQuery(db, filter, page).all(), page.limit);
 }
 
 export function getCheckpoint(db: Db, id: string) {
