@@ -1,9 +1,10 @@
 import "server-only";
-import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { PREVIEW_CHARS } from "@/lib/limits";
 import { type CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
 import { afterCursor, keysetPage, type PageRequest } from "./keyset";
-import { checkpoints, workflowEvents, workflowRuns, workflowSteps } from "./schema";
+import { type Checkpoint, checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
 
 /**
  * Named read queries (route handlers, the relay, the engine's recovery). Runs
@@ -24,9 +25,25 @@ export type CheckpointFilter = {
   to?: string;
 };
 
+/** A run as lists show it: everything but its state (which may be large). */
+const { state: _state, ...runSummaryColumns } = getTableColumns(workflowRuns);
+export type RunSummaryRow = Omit<WorkflowRun, "state">;
+
+/** A checkpoint as lists show it: a short preview instead of the content, no edit or notes. */
+const { content: _content, editedContent, notes: _notes, ...checkpointColumns } = getTableColumns(checkpoints);
+const checkpointSummaryColumns = {
+  ...checkpointColumns,
+  preview: sql<string>`substr(${checkpoints.content}, 1, ${PREVIEW_CHARS})`,
+  edited: sql<boolean>`${editedContent} is not null`.mapWith(Boolean),
+};
+export type CheckpointSummaryRow = Omit<Checkpoint, "content" | "editedContent" | "notes"> & {
+  preview: string;
+  edited: boolean;
+};
+
 export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
   const rows = db
-    .select()
+    .select(runSummaryColumns)
     .from(workflowRuns)
     .where(
       and(
@@ -109,7 +126,7 @@ export function checkpointPageQuery(db: Db, filter: CheckpointFilter, page: Chec
   const newestFirst = page.order === "newest";
   const direction = newestFirst ? desc : asc;
   return db
-    .select()
+    .select(checkpointSummaryColumns)
     .from(checkpoints)
     .where(and(checkpointWhere(filter), afterCursor(checkpoints, page.after, newestFirst)))
     .orderBy(direction(checkpoints.createdAt), direction(checkpoints.id))

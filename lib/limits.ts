@@ -14,3 +14,5 @@ export const MAX_RUN_STATE_BYTES = 1024 * 1024;
 /** A history search, in characters: the index matches substrings of three characters or more. */
 export const MIN_SEARCH_CHARS = 3;
 export const MAX_SEARCH_CHARS = 100;
+/** How much of a checkpoint's content a list shows (the detail has it all). */
+export const PREVIEW_CHARS = 300;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckpointDto, Page, RunDto } from "@/lib/api/types";
+import type { CheckpointSummaryDto, Page, RunSummaryDto } from "@/lib/api/types";
 import { Api, pendingCheckpoint, queryString, waitForRunStatus } from "./helpers/api";
 import { addUser } from "./helpers/cli";
 import { readDb } from "./helpers/db";
@@ -48,8 +48,8 @@ describe("lists: keyset pagination, filters and order", () => {
   let alice: Api;
   let aliceId: string;
   const run: Record<string, string> = {};
-  let allRuns: RunDto[];
-  let allCheckpoints: CheckpointDto[];
+  let allRuns: RunSummaryDto[];
+  let allCheckpoints: CheckpointSummaryDto[];
 
   beforeAll(async () => {
     server = await startServer();
@@ -95,7 +95,7 @@ describe("lists: keyset pagination, filters and order", () => {
   });
   afterAll(() => server?.stop());
 
-  const checkpointIds = (where: (c: CheckpointDto) => boolean) => ids(allCheckpoints.filter(where)).sort();
+  const checkpointIds = (where: (c: CheckpointSummaryDto) => boolean) => ids(allCheckpoints.filter(where)).sort();
   const listCheckpoints = async (query: Record<string, string | number>) =>
     ids((await admin.checkpoints({ limit: 100, ...query })).items).sort();
 
@@ -295,6 +295,23 @@ describe("lists: keyset pagination, filters and order", () => {
         expect(res.body.error.code).toBe("invalid_input");
       },
     );
+  });
+
+  it("list items are summaries: runs without state, checkpoints with a 300-character preview; details have it all", async () => {
+    for (const run of allRuns) expect(run).not.toHaveProperty("state");
+    for (const checkpoint of allCheckpoints) {
+      expect(checkpoint).not.toHaveProperty("content");
+      expect(checkpoint).not.toHaveProperty("editedContent");
+      expect(checkpoint).not.toHaveProperty("notes");
+      expect(checkpoint.preview.length).toBeLessThanOrEqual(300);
+    }
+    const long = allCheckpoints.find((c) => c.step === "review-research");
+    if (!long) throw new Error("a content-pipeline checkpoint is in the fixture");
+    const full = await admin.checkpoint(long.id);
+    expect(full.content.length).toBeGreaterThan(300);
+    expect(long.preview).toBe(full.content.slice(0, 300));
+    expect(long.edited).toBe(full.editedContent !== null);
+    expect((await admin.run(long.runId)).run.state).toHaveProperty("notes");
   });
 
   it("a cursor is opaque but stable: the same cursor twice gives the same page", async () => {

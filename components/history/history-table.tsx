@@ -5,13 +5,23 @@ import { Fragment, useState } from "react";
 import { DiffLines, useLineDiff } from "@/components/review/diff-view";
 import { Badge, RoundPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ErrorState, LoadingState } from "@/components/ui/states";
 import { type Column, Table } from "@/components/ui/table";
-import type { CheckpointDto } from "@/lib/api/types";
+import type { CheckpointDto, CheckpointSummaryDto } from "@/lib/api/types";
 import { formatDateTime, prettyJson, shortId } from "@/lib/format";
+import { useCheckpoint } from "@/lib/hooks/use-checkpoint";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { CHECKPOINT_STATUS_BADGE } from "@/lib/status";
 
-function Detail({ checkpoint }: { checkpoint: CheckpointDto }) {
+/** The expanded row: the list carries a preview, so the checkpoint is fetched in full here. */
+function Detail({ id }: { id: string }) {
+  const detail = useCheckpoint(id);
+  if (detail.isPending) return <LoadingState label="Loading checkpoint…" />;
+  if (detail.isError) return <ErrorState error={detail.error} onRetry={() => detail.refetch()} />;
+  return <DetailBody checkpoint={detail.data.checkpoint} />;
+}
+
+function DetailBody({ checkpoint }: { checkpoint: CheckpointDto }) {
   const isJson = checkpoint.contentType === "json";
   const original = isJson ? prettyJson(checkpoint.content) : checkpoint.content;
   const edited =
@@ -54,7 +64,7 @@ const HISTORY_COLUMNS: Column[] = [
   { label: "Links", srOnly: true },
 ];
 
-export function HistoryTable({ items }: { items: CheckpointDto[] }) {
+export function HistoryTable({ items }: { items: CheckpointSummaryDto[] }) {
   const workflowName = useWorkflowName();
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -98,7 +108,7 @@ export function HistoryTable({ items }: { items: CheckpointDto[] }) {
           {open === cp.id ? (
             <tr className="bg-slate-50">
               <td colSpan={7} className="px-3 py-2">
-                <Detail checkpoint={cp} />
+                <Detail id={cp.id} />
               </td>
             </tr>
           ) : null}

@@ -4,11 +4,11 @@ import Link from "next/link";
 import { Badge, RoundPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TimeAgo } from "@/components/ui/time-ago";
-import type { CheckpointDto } from "@/lib/api/types";
+import type { CheckpointDto, CheckpointSummaryDto } from "@/lib/api/types";
 import { reviewingText, shortId } from "@/lib/format";
 import { CHECKPOINT_STATUS_BADGE } from "@/lib/status";
 
-type Neighbour = CheckpointDto | undefined;
+type Neighbour = CheckpointSummaryDto | undefined;
 
 /** Step name, workflow, run link, round, age; queue navigation; who else is here. */
 export function ReviewHeader({

@@ -7,7 +7,7 @@ import { RoundPill } from "@/components/ui/badge";
 import { LoadMore } from "@/components/ui/load-more";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
-import type { CheckpointDto } from "@/lib/api/types";
+import type { CheckpointSummaryDto } from "@/lib/api/types";
 import { reviewingText, shortId } from "@/lib/format";
 import { usePendingQueue } from "@/lib/hooks/use-pending-queue";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
@@ -17,7 +17,7 @@ function QueueItem({
   workflow,
   reviewing,
 }: {
-  checkpoint: CheckpointDto;
+  checkpoint: CheckpointSummaryDto;
   workflow: string;
   reviewing: string;
 }) {

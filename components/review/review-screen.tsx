@@ -1,15 +1,13 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useRef, useState } from "react";
 import { useCurrentUser } from "@/components/current-user";
 import { useCheckpointPresence } from "@/components/realtime/socket-provider";
 import { LoadingState, NotFoundView } from "@/components/ui/states";
-import { api } from "@/lib/api/endpoints";
-import { queryKeys } from "@/lib/api/query-keys";
-import type { CheckpointDto } from "@/lib/api/types";
+import type { CheckpointDto, CheckpointSummaryDto } from "@/lib/api/types";
 import { prettyJson } from "@/lib/format";
+import { useCheckpoint } from "@/lib/hooks/use-checkpoint";
 import { usePendingQueue } from "@/lib/hooks/use-pending-queue";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { CheckpointStatus } from "@/lib/status";
@@ -22,10 +20,7 @@ import { useReviewShortcuts } from "./use-review-shortcuts";
 
 /** Loads one checkpoint; the socket invalidates it when anyone decides it. */
 export function ReviewScreen({ id }: { id: string }) {
-  const detail = useQuery({
-    queryKey: queryKeys.checkpoints.detail(id),
-    queryFn: () => api.checkpoints.get(id),
-  });
+  const detail = useCheckpoint(id);
   if (detail.isPending) return <LoadingState label="Loading checkpoint…" />;
   if (detail.isError) {
     return (
@@ -77,7 +72,7 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const panel = useRef<DecisionPanelHandle>(null);
 
-  const go = (target: CheckpointDto | undefined) => {
+  const go = (target: CheckpointSummaryDto | undefined) => {
     if (target) router.push(`/review/${target.id}`);
   };
   useReviewShortcuts(

@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api/client";
 import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import { type ResolveBody, resolveBody } from "@/lib/api/schemas";
-import type { CheckpointDto } from "@/lib/api/types";
+import type { CheckpointSummaryDto } from "@/lib/api/types";
 import { fetchNextPending } from "@/lib/hooks/use-pending-queue";
 import type { CheckpointAction } from "@/lib/status";
 
@@ -36,7 +36,7 @@ export function useDecision(checkpointId: string) {
       queryClient.setQueryData(detailKey, { checkpoint: data.checkpoint });
       queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.all, refetchType: "none" });
       toast(DONE_TOAST[body.action]);
-      let next: CheckpointDto | undefined;
+      let next: CheckpointSummaryDto | undefined;
       try {
         next = await fetchNextPending(checkpointId);
       } catch {

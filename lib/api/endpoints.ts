@@ -2,16 +2,16 @@ import type { z } from "zod";
 import { apiFetch } from "./client";
 import type { checkpointListQuery, LoginBody, ResolveBody, runListQuery, StartRunBody } from "./schemas";
 import type {
-  CheckpointDto,
   CheckpointResponse,
+  CheckpointSummaryDto,
   DecisionResponse,
   DefinitionsResponse,
   EventsResponse,
   OkResponse,
   Page,
   RunDetailResponse,
-  RunDto,
   RunResponse,
+  RunSummaryDto,
   UserResponse,
 } from "./types";
 
@@ -55,7 +55,7 @@ export const api = {
   definitions: () => get<DefinitionsResponse>(apiPath("workflow-definitions")),
   runs: {
     list: (filters: RunListParams, cursor?: string) =>
-      get<Page<RunDto>>(withQuery(apiPath("workflows"), { ...filters, cursor })),
+      get<Page<RunSummaryDto>>(withQuery(apiPath("workflows"), { ...filters, cursor })),
     get: (id: string) => get<RunDetailResponse>(apiPath("workflows", id)),
     /** `requestKey` is the Idempotency-Key: the same key again returns the same run. */
     start: (body: StartRunBody, requestKey: string) =>
@@ -65,7 +65,7 @@ export const api = {
   },
   checkpoints: {
     list: (query: CheckpointListParams, cursor?: string) =>
-      get<Page<CheckpointDto>>(withQuery(apiPath("checkpoints"), { ...query, cursor })),
+      get<Page<CheckpointSummaryDto>>(withQuery(apiPath("checkpoints"), { ...query, cursor })),
     get: (id: string) => get<CheckpointResponse>(apiPath("checkpoints", id)),
     resolve: (id: string, body: ResolveBody) => post<DecisionResponse>(apiPath("checkpoints", id, "resolve"), body),
   },

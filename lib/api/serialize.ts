@@ -1,20 +1,29 @@
 import "server-only";
+import type { CheckpointSummaryRow, RunSummaryRow } from "@/db/queries";
 import type { Checkpoint, WorkflowEvent, WorkflowRun, WorkflowStep } from "@/db/schema";
 import type { WorkflowDefinition } from "@/lib/engine/define";
-import type { CheckpointDto, EventDto, RunDto, StepDto, WorkflowDefinitionDto } from "./types";
+import { PREVIEW_CHARS } from "@/lib/limits";
+import type {
+  CheckpointDto,
+  CheckpointSummaryDto,
+  EventDto,
+  RunDto,
+  RunSummaryDto,
+  StepDto,
+  WorkflowDefinitionDto,
+} from "./types";
 
 /** Database rows → the API's JSON (lib/api/types.ts). Timestamps leave as ISO strings. */
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function runDto(row: WorkflowRun): RunDto {
+export function runSummaryDto(row: RunSummaryRow): RunSummaryDto {
   return {
     id: row.id,
     workflow: row.workflowId,
     status: row.status,
     input: row.input,
-    state: row.state,
     position: row.position,
     round: row.round,
     error: row.error,
@@ -23,6 +32,10 @@ export function runDto(row: WorkflowRun): RunDto {
     updatedAt: iso(row.updatedAt),
     finishedAt: isoOrNull(row.finishedAt),
   };
+}
+
+export function runDto(row: WorkflowRun): RunDto {
+  return { ...runSummaryDto(row), state: row.state };
 }
 
 export function stepDto(row: WorkflowStep): StepDto {
@@ -41,7 +54,7 @@ export function stepDto(row: WorkflowStep): StepDto {
   };
 }
 
-export function checkpointDto(row: Checkpoint): CheckpointDto {
+export function checkpointSummaryDto(row: CheckpointSummaryRow): CheckpointSummaryDto {
   return {
     id: row.id,
     runId: row.runId,
@@ -51,14 +64,22 @@ export function checkpointDto(row: Checkpoint): CheckpointDto {
     round: row.round,
     showKey: row.showKey,
     contentType: row.contentType,
-    content: row.content,
+    preview: row.preview,
     status: row.status,
-    editedContent: row.editedContent,
-    notes: row.notes,
+    edited: row.edited,
     reviewer: row.reviewerName ? { id: row.reviewerId, name: row.reviewerName } : null,
     createdAt: iso(row.createdAt),
     resolvedAt: isoOrNull(row.resolvedAt),
   };
+}
+
+export function checkpointDto(row: Checkpoint): CheckpointDto {
+  const summary = checkpointSummaryDto({
+    ...row,
+    preview: row.content.slice(0, PREVIEW_CHARS),
+    edited: row.editedContent !== null,
+  });
+  return { ...summary, content: row.content, editedContent: row.editedContent, notes: row.notes };
 }
 
 export function eventDto(row: WorkflowEvent): EventDto {

@@ -10,12 +10,12 @@ import type { CheckpointStatus, RunStatus, StepStatus } from "@/lib/status";
  * the mappers from database rows live in lib/api/serialize.ts (server-only).
  */
 
-export type RunDto = {
+/** A run as lists and live events carry it: everything but its state. */
+export type RunSummaryDto = {
   id: string;
   workflow: string;
   status: RunStatus;
   input: Record<string, unknown>;
-  state: Record<string, unknown>;
   position: number;
   round: number;
   error: RunError | null;
@@ -24,6 +24,9 @@ export type RunDto = {
   updatedAt: string;
   finishedAt: string | null;
 };
+
+/** A run with its state (the detail endpoints). */
+export type RunDto = RunSummaryDto & { state: Record<string, unknown> };
 
 export type StepDto = {
   id: number;
@@ -39,7 +42,8 @@ export type StepDto = {
   durationMs: number;
 };
 
-export type CheckpointDto = {
+/** A checkpoint as lists and live events carry it: the first characters of its content, no edit or notes. */
+export type CheckpointSummaryDto = {
   id: string;
   runId: string;
   workflow: string;
@@ -48,13 +52,21 @@ export type CheckpointDto = {
   round: number;
   showKey: string;
   contentType: ContentType;
-  content: string;
+  /** The content's first PREVIEW_CHARS (lib/limits.ts) characters. */
+  preview: string;
   status: CheckpointStatus;
-  editedContent: string | null;
-  notes: string | null;
+  /** Whether the reviewer approved an edited version. */
+  edited: boolean;
   reviewer: { id: string | null; name: string } | null;
   createdAt: string;
   resolvedAt: string | null;
+};
+
+/** A checkpoint in full (the detail endpoints). */
+export type CheckpointDto = CheckpointSummaryDto & {
+  content: string;
+  editedContent: string | null;
+  notes: string | null;
 };
 
 export type EventDto = {

@@ -1,6 +1,6 @@
 import { api, type CheckpointListParams } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import type { CheckpointDto } from "@/lib/api/types";
+import type { CheckpointSummaryDto } from "@/lib/api/types";
 import { CheckpointStatus } from "@/lib/status";
 import { useKeysetList } from "./use-keyset-list";
 
@@ -14,7 +14,7 @@ export function usePendingQueue() {
 }
 
 /** The oldest pending checkpoint other than `exceptId` (fresh from the server, not the cache). */
-export async function fetchNextPending(exceptId: string): Promise<CheckpointDto | undefined> {
+export async function fetchNextPending(exceptId: string): Promise<CheckpointSummaryDto | undefined> {
   const page = await api.checkpoints.list({ ...QUEUE_QUERY, limit: 2 });
   return page.items.find((c) => c.id !== exceptId);
 }

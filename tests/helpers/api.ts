@@ -1,6 +1,7 @@
 import type {
   CheckpointDto,
   CheckpointResponse,
+  CheckpointSummaryDto,
   DecisionResponse,
   DefinitionsResponse,
   EventsResponse,
@@ -8,6 +9,7 @@ import type {
   RunDetailResponse,
   RunDto,
   RunResponse,
+  RunSummaryDto,
   UserDto,
   UserResponse,
   WorkflowDefinitionDto,
@@ -112,7 +114,7 @@ export class Api {
     return (await this.expectOk<RunResponse>("POST", "/api/workflows", { workflow, input })).run;
   }
 
-  runs(query: Query = {}): Promise<Page<RunDto>> {
+  runs(query: Query = {}): Promise<Page<RunSummaryDto>> {
     return this.expectOk("GET", `/api/workflows${queryString(query)}`);
   }
 
@@ -124,7 +126,7 @@ export class Api {
     return (await this.expectOk<RunResponse>("POST", `/api/workflows/${runId}/cancel`)).run;
   }
 
-  checkpoints(query: Query = {}): Promise<Page<CheckpointDto>> {
+  checkpoints(query: Query = {}): Promise<Page<CheckpointSummaryDto>> {
     return this.expectOk("GET", `/api/checkpoints${queryString(query)}`);
   }
 
@@ -180,9 +182,17 @@ export async function waitForRunStatus(
   );
 }
 
-/** Waits for the pending checkpoint of `runId` (at `step` and `round`, if given). Used by tests/ and e2e/. */
-export async function pendingCheckpoint(api: Api, runId: string, step?: string, round?: number) {
-  return waitFor<CheckpointDto>(
+/**
+ * Waits for the pending checkpoint of `runId` (at `step` and `round`, if given) and returns it in full
+ * (the list carries only a preview). Used by tests/ and e2e/.
+ */
+export async function pendingCheckpoint(
+  api: Api,
+  runId: string,
+  step?: string,
+  round?: number,
+): Promise<CheckpointDto> {
+  const summary = await waitFor<CheckpointSummaryDto>(
     async () => {
       const page = await api.checkpoints({ status: "pending", runId, step });
       return page.items.find((c) => round === undefined || c.round === round);
@@ -190,4 +200,5 @@ export async function pendingCheckpoint(api: Api, runId: string, step?: string, 
     15_000,
     `a pending checkpoint${step ? ` ${step}` : ""} on run ${runId}`,
   );
+  return api.checkpoint(summary.id);
 }

@@ -2,8 +2,8 @@ import { listCheckpoints } from "@/db/queries";
 import { readCursor, toPage } from "@/lib/api/cursor";
 import { readQuery, route } from "@/lib/api/http";
 import { checkpointListQuery } from "@/lib/api/schemas";
-import { checkpointDto } from "@/lib/api/serialize";
-import type { CheckpointDto, Page } from "@/lib/api/types";
+import { checkpointSummaryDto } from "@/lib/api/serialize";
+import type { CheckpointSummaryDto, Page } from "@/lib/api/types";
 import { requireSession } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
@@ -12,5 +12,5 @@ export const GET = route((req) => {
   requireSession(req, Role.reviewer);
   const { limit, cursor, order, ...filter } = readQuery(req, checkpointListQuery);
   const page = listCheckpoints(getRuntime().db, filter, { limit, order, after: readCursor(cursor) });
-  return Response.json(toPage(page, checkpointDto) satisfies Page<CheckpointDto>);
+  return Response.json(toPage(page, checkpointSummaryDto) satisfies Page<CheckpointSummaryDto>);
 });

@@ -2,8 +2,8 @@ import { listRuns } from "@/db/queries";
 import { readCursor, toPage } from "@/lib/api/cursor";
 import { readHeader, readJson, readQuery, route } from "@/lib/api/http";
 import { idempotencyKeyHeader, runListQuery, startRunBody } from "@/lib/api/schemas";
-import { runDto } from "@/lib/api/serialize";
-import type { Page, RunDto, RunResponse } from "@/lib/api/types";
+import { runDto, runSummaryDto } from "@/lib/api/serialize";
+import type { Page, RunResponse, RunSummaryDto } from "@/lib/api/types";
 import { actorOf } from "@/lib/auth/authenticate";
 import { assertMutation, requireSessionOrToken } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
@@ -13,7 +13,7 @@ export const GET = route((req) => {
   requireSessionOrToken(req, Role.reviewer);
   const { limit, cursor, ...filter } = readQuery(req, runListQuery);
   const page = listRuns(getRuntime().db, filter, { limit, after: readCursor(cursor) });
-  return Response.json(toPage(page, runDto) satisfies Page<RunDto>);
+  return Response.json(toPage(page, runSummaryDto) satisfies Page<RunSummaryDto>);
 });
 
 export const POST = route(async (req) => {
