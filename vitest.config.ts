@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/**/*.test.ts", "lib/**/*.test.ts", "db/**/*.test.ts"],
+    include: ["tests/**/*.test.ts", "lib/**/*.test.ts", "db/**/*.test.ts", "components/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
     // a stray `.only` fails the run instead of quietly running one test (Vitest only forbids it when CI is set)
     allowOnly: false,

@@ -151,6 +151,24 @@ export function listEventsAfter(db: Db, afterId: number, limit: number) {
     .all();
 }
 
+/** Audit events after `afterId` with the current rows of the runs and checkpoints they changed (live updates). */
+export function listEventsWithSummaries(db: Db, afterId: number, limit: number) {
+  const events = listEventsAfter(db, afterId, limit);
+  const runIds = [...new Set(events.map((e) => e.runId))];
+  const checkpointIds = [...new Set(events.flatMap((e) => (e.checkpointId ? [e.checkpointId] : [])))];
+  const runs = runIds.length
+    ? db.select(runSummaryColumns).from(workflowRuns).where(inArray(workflowRuns.id, runIds)).all()
+    : [];
+  const checkpointRows = checkpointIds.length
+    ? db.select(checkpointSummaryColumns).from(checkpoints).where(inArray(checkpoints.id, checkpointIds)).all()
+    : [];
+  return {
+    events,
+    runs: new Map(runs.map((r) => [r.id, r])),
+    checkpoints: new Map(checkpointRows.map((c) => [c.id, c])),
+  };
+}
+
 /** The newest audit event id (0 for an empty log): where the relay starts. */
 export function latestEventId(db: Db): number {
   return (

@@ -7,6 +7,7 @@ import type {
   CheckpointDto,
   CheckpointSummaryDto,
   EventDto,
+  LiveEvent,
   RunDto,
   RunSummaryDto,
   StepDto,
@@ -94,6 +95,22 @@ export function eventDto(row: WorkflowEvent): EventDto {
     data: row.data,
     createdAt: iso(row.createdAt),
   };
+}
+
+/** Events with the summaries of what they changed (db/queries.ts `listEventsWithSummaries`). */
+export function liveEventDtos(loaded: {
+  events: WorkflowEvent[];
+  runs: ReadonlyMap<string, RunSummaryRow>;
+  checkpoints: ReadonlyMap<string, CheckpointSummaryRow>;
+}): LiveEvent[] {
+  // one DTO per changed row, shared by its events
+  const runs = new Map([...loaded.runs].map(([id, row]) => [id, runSummaryDto(row)]));
+  const checkpoints = new Map([...loaded.checkpoints].map(([id, row]) => [id, checkpointSummaryDto(row)]));
+  return loaded.events.map((event) => ({
+    ...eventDto(event),
+    run: runs.get(event.runId) ?? null,
+    checkpoint: (event.checkpointId && checkpoints.get(event.checkpointId)) || null,
+  }));
 }
 
 export function definitionDto(def: WorkflowDefinition): WorkflowDefinitionDto {

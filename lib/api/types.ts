@@ -81,6 +81,12 @@ export type EventDto = {
   createdAt: string;
 };
 
+/**
+ * An audit event as live updates and the catch-up endpoint carry it: with the
+ * summary of the run and/or checkpoint it changed, as committed (SPEC §4).
+ */
+export type LiveEvent = EventDto & { run: RunSummaryDto | null; checkpoint: CheckpointSummaryDto | null };
+
 export type WorkflowDefinitionDto = {
   id: string;
   name: string;
@@ -102,7 +108,7 @@ export type RunResponse = { run: RunDto };
 export type RunDetailResponse = { run: RunDto; steps: StepDto[]; checkpoints: CheckpointDto[]; events: EventDto[] };
 export type CheckpointResponse = { checkpoint: CheckpointDto };
 export type DecisionResponse = { checkpoint: CheckpointDto; run: RunDto };
-export type EventsResponse = { items: EventDto[]; lastId: number; hasMore: boolean };
+export type EventsResponse = { items: LiveEvent[]; lastId: number; hasMore: boolean };
 
 /** A user as admins manage them (GET/POST /api/users, PATCH /api/users/:id): never the password hash. */
 export type ManagedUserDto = UserDto & { disabled: boolean; disabledAt: string | null; createdAt: string };

@@ -1,7 +1,7 @@
-import { listEventsAfter } from "@/db/queries";
+import { listEventsWithSummaries } from "@/db/queries";
 import { readQuery, route } from "@/lib/api/http";
 import { eventsQuery } from "@/lib/api/schemas";
-import { eventDto } from "@/lib/api/serialize";
+import { liveEventDtos } from "@/lib/api/serialize";
 import type { EventsResponse } from "@/lib/api/types";
 import { requireSession } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
@@ -10,10 +10,10 @@ import { getRuntime } from "@/lib/runtime";
 export const GET = route((req) => {
   requireSession(req, Role.reviewer);
   const { after, limit } = readQuery(req, eventsQuery);
-  const rows = listEventsAfter(getRuntime().db, after, limit);
+  const loaded = listEventsWithSummaries(getRuntime().db, after, limit);
   return Response.json({
-    items: rows.map(eventDto),
-    lastId: rows.at(-1)?.id ?? after,
-    hasMore: rows.length === limit,
+    items: liveEventDtos(loaded),
+    lastId: loaded.events.at(-1)?.id ?? after,
+    hasMore: loaded.events.length === limit,
   } satisfies EventsResponse);
 });
