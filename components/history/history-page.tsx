@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import { useLiveStream } from "@/components/realtime/socket-provider";
 import { LoadMore } from "@/components/ui/load-more";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { api, type CheckpointListParams } from "@/lib/api/endpoints";
@@ -9,6 +10,7 @@ import { useDebounced } from "@/lib/hooks/use-debounced";
 import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions } from "@/lib/hooks/use-workflow-definitions";
 import { MIN_SEARCH_CHARS } from "@/lib/limits";
+import { LiveStreams } from "@/lib/realtime/protocol";
 import { CHECKPOINT_STATUSES } from "@/lib/status";
 import { EMPTY_FILTERS, type HistoryFilters, HistoryFiltersBar } from "./history-filters";
 import { HistoryTable } from "./history-table";
@@ -48,6 +50,8 @@ export function HistoryPage() {
     api.checkpoints.list(query, cursor),
   );
   const filtered = Object.values(debounced).some(Boolean);
+  // every checkpoint event is on the queue's stream: decisions appear in the history as they happen
+  useLiveStream(LiveStreams.queue);
 
   return (
     <div className="space-y-5">

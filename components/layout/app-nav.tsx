@@ -4,10 +4,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { useCurrentUser, useIsAdmin } from "@/components/current-user";
+import { usePendingCount } from "@/components/realtime/socket-provider";
 import { CountPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { api } from "@/lib/api/endpoints";
-import { usePendingCount } from "@/lib/hooks/use-pending-count";
 import { ConnectionIndicator } from "./connection-indicator";
 
 type NavItem = { href: string; label: string; active: (path: string) => boolean; adminOnly?: boolean };
@@ -23,7 +23,8 @@ export function AppNav() {
   const pathname = usePathname() ?? "/";
   const user = useCurrentUser();
   const isAdmin = useIsAdmin();
-  const pending = usePendingCount();
+  const pendingCount = usePendingCount();
+  const pending = pendingCount === null ? undefined : String(pendingCount);
   const [signingOut, setSigningOut] = useState(false);
 
   async function signOut() {

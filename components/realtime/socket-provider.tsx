@@ -1,18 +1,19 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { api } from "@/lib/api/endpoints";
-import type { EventDto } from "@/lib/api/types";
 import {
   type ClientToServerEvents,
+  type LiveStream,
   type PresenceSnapshot,
   type ServerToClientEvents,
   SocketEvent,
   type Viewer,
 } from "@/lib/realtime/protocol";
-import { invalidateForEvent } from "./invalidate";
+import { LiveClient } from "./live-client";
+import { createRefetchScheduler } from "./refetch-scheduler";
 
 type ConnectionState = "connecting" | "live" | "reconnecting";
 type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -20,66 +21,46 @@ type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type RealtimeContextValue = {
   state: ConnectionState;
   socket: RealtimeSocket | null;
+  live: LiveClient | null;
   presence: PresenceSnapshot;
+  pendingCount: number | null;
 };
 
 const RealtimeContext = createContext<RealtimeContextValue | null>(null);
-const SEEN_LIMIT = 5000;
 
 /**
- * One socket per tab. Events invalidate the react-query cache (pages still fetch
- * over HTTP); on every reconnect the client catches up with
- * GET /api/events?after=<last id seen>, and de-duplicates by event id.
+ * One socket per tab. Events patch the react-query cache (LiveClient and
+ * live-cache.ts); pages say which streams they show (`useLiveStream`), so a
+ * tab hears only those. A missed batch or a reconnect is repaired with
+ * GET /api/events?after=; refetches are coalesced and wait while the tab is hidden.
  */
 export function SocketProvider({ children }: { children: React.ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<ConnectionState>("connecting");
   const [socket, setSocket] = useState<RealtimeSocket | null>(null);
+  const [live, setLive] = useState<LiveClient | null>(null);
   const [presence, setPresence] = useState<PresenceSnapshot>({});
-  const lastId = useRef<number | null>(null);
-  const seen = useRef(new Set<number>());
-
-  const apply = useCallback(
-    (event: EventDto) => {
-      if (seen.current.has(event.id)) return;
-      seen.current.add(event.id);
-      if (seen.current.size > SEEN_LIMIT) {
-        const oldest = seen.current.values().next().value;
-        if (oldest !== undefined) seen.current.delete(oldest);
-      }
-      lastId.current = Math.max(lastId.current ?? 0, event.id);
-      invalidateForEvent(queryClient, event);
-    },
-    [queryClient],
-  );
+  const [pendingCount, setPendingCount] = useState<number | null>(null);
 
   useEffect(() => {
     // WebSocket only: browsers send no Origin on same-origin GETs, so the long-polling
     // handshake would be refused by the server's Origin check; the WebSocket upgrade always carries it
     const s: RealtimeSocket = io({ withCredentials: true, transports: ["websocket"] });
-    setSocket(s);
-
-    const catchUp = async (serverLastId: number) => {
-      if (lastId.current === null) {
-        // first connection: pages just fetched fresh data, start from here
-        lastId.current = serverLastId;
-        return;
-      }
-      for (;;) {
-        const page = await api.events.after(lastId.current);
-        for (const event of page.items) apply(event);
-        if (!page.hasMore) break;
-      }
-    };
-
-    s.on(SocketEvent.hello, (hello) => {
-      setState("live");
-      catchUp(hello.lastEventId).catch(() => {
-        // the socket stays up; a missed event is repaired by the pages' next fetch
-        queryClient.invalidateQueries();
-      });
+    const visible = () => document.visibilityState !== "hidden";
+    const scheduler = createRefetchScheduler(queryClient, { isVisible: visible });
+    const onVisibility = () => visible() && scheduler.flushVisible();
+    document.addEventListener("visibilitychange", onVisibility);
+    const client = new LiveClient({
+      queryClient,
+      socket: s,
+      eventsAfter: (afterId) => api.events.after(afterId),
+      refetch: scheduler.schedule,
+      onHello: () => setState("live"),
+      onPendingCount: setPendingCount,
     });
-    s.on(SocketEvent.event, apply);
+    setSocket(s);
+    setLive(client);
+
     s.on(SocketEvent.presenceSnapshot, (snapshot) => setPresence(snapshot));
     s.on(SocketEvent.presence, (update) =>
       setPresence((current) => {
@@ -92,12 +73,18 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
     s.on("disconnect", () => setState("reconnecting"));
     s.on("connect_error", () => setState("reconnecting"));
     return () => {
+      document.removeEventListener("visibilitychange", onVisibility);
+      scheduler.dispose();
       s.disconnect();
       setSocket(null);
+      setLive(null);
     };
-  }, [apply, queryClient]);
+  }, [queryClient]);
 
-  const value = useMemo(() => ({ state, socket, presence }), [state, socket, presence]);
+  const value = useMemo(
+    () => ({ state, socket, live, presence, pendingCount }),
+    [state, socket, live, presence, pendingCount],
+  );
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
 
@@ -110,6 +97,17 @@ function useRealtime(): RealtimeContextValue {
 /** "live" | "connecting" | "reconnecting", for a status dot in the nav. */
 export function useConnectionState(): ConnectionState {
   return useRealtime().state;
+}
+
+/** This page shows `stream` (the run list, the queue, one run): the tab hears its events while mounted. */
+export function useLiveStream(stream: LiveStream | null): void {
+  const { live } = useRealtime();
+  useEffect(() => (live && stream ? live.watch(stream) : undefined), [live, stream]);
+}
+
+/** Checkpoints waiting for a decision, kept live by the server (null until the socket has said). */
+export function usePendingCount(): number | null {
+  return useRealtime().pendingCount;
 }
 
 /** Who is looking at each checkpoint (for the queue). */

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useLiveStream } from "@/components/realtime/socket-provider";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState, LoadingState, NotFoundView } from "@/components/ui/states";
@@ -10,6 +11,7 @@ import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import { shortId } from "@/lib/format";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
+import { LiveStreams } from "@/lib/realtime/protocol";
 import type { RunError } from "@/lib/run-error";
 import { RUN_STATUS_BADGE } from "@/lib/status";
 import { RunActions } from "./run-actions";
@@ -43,6 +45,7 @@ function InputList({ input }: { input: Record<string, unknown> }) {
 /** One run: status, input, timeline, current state, checkpoints, cancel/retry. Live via socket invalidation. */
 export function RunDetail({ id }: { id: string }) {
   const workflowName = useWorkflowName();
+  useLiveStream(LiveStreams.run(id));
   const detail = useQuery({
     queryKey: queryKeys.runs.detail(id),
     queryFn: () => api.runs.get(id),

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useId, useState } from "react";
+import { useLiveStream } from "@/components/realtime/socket-provider";
 import { Badge } from "@/components/ui/badge";
 import { Field, inputClass } from "@/components/ui/field";
 import { LoadMore } from "@/components/ui/load-more";
@@ -13,6 +14,7 @@ import { queryKeys } from "@/lib/api/query-keys";
 import { shortId } from "@/lib/format";
 import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions, useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
+import { LiveStreams } from "@/lib/realtime/protocol";
 import { RUN_STATUS_BADGE, RUN_STATUSES, type RunStatus } from "@/lib/status";
 
 const PAGE_SIZE = 25;
@@ -37,6 +39,7 @@ export function RunsList() {
     api.runs.list(query, cursor),
   );
   const filtered = filters.status !== undefined || filters.workflow !== undefined;
+  useLiveStream(LiveStreams.runs);
 
   return (
     <div className="space-y-3">

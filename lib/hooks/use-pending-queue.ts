@@ -1,6 +1,8 @@
+import { useLiveStream } from "@/components/realtime/socket-provider";
 import { api, type CheckpointListParams } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import type { CheckpointSummaryDto } from "@/lib/api/types";
+import { LiveStreams } from "@/lib/realtime/protocol";
 import { CheckpointStatus } from "@/lib/status";
 import { useKeysetList } from "./use-keyset-list";
 
@@ -8,6 +10,7 @@ const QUEUE_QUERY = { status: CheckpointStatus.pending, order: "oldest", limit: 
 
 /** Pending checkpoints, oldest first (the review queue); socket events keep it fresh. */
 export function usePendingQueue() {
+  useLiveStream(LiveStreams.queue);
   return useKeysetList(queryKeys.checkpoints.list({ ...QUEUE_QUERY, view: "queue" }), (cursor) =>
     api.checkpoints.list(QUEUE_QUERY, cursor),
   );

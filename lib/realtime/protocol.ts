@@ -1,12 +1,14 @@
 import { z } from "zod";
-import type { EventDto } from "@/lib/api/types";
+import type { EventDto, LiveEvent } from "@/lib/api/types";
 import { CHECKPOINT_EVENT_TYPES } from "@/lib/events";
 
 /** Socket.IO event names, payloads and room names, shared by server and browser. */
 
 export const SocketEvent = {
   hello: "hello",
-  event: "event",
+  events: "events",
+  watch: "watch",
+  pendingCount: "pending:count",
   presenceJoin: "presence:join",
   presenceLeave: "presence:leave",
   presence: "presence",
@@ -19,11 +21,37 @@ type PresencePayload = z.infer<typeof presencePayload>;
 export type Viewer = { userId: string; name: string };
 export type PresenceUpdate = { checkpointId: string; viewers: Viewer[] };
 export type PresenceSnapshot = Record<string, Viewer[]>;
-export type Hello = { lastEventId: number; user: { id: string; name: string } | null };
+export type Hello = {
+  lastEventId: number;
+  user: { id: string; name: string } | null;
+  /** Checkpoints waiting for a decision (people only; later changes come as `pending:count`). */
+  pendingCount: number | null;
+};
+
+/**
+ * What a tab shows, and so what it hears: the run list, the review queue, or
+ * one run. A stream is a room; each batch on it has the stream's next `seq`,
+ * so a missing batch is noticed and repaired by the catch-up.
+ */
+export const liveStream = z
+  .string()
+  .max(120)
+  .regex(/^(runs|queue|run:[A-Za-z0-9-]{1,100})$/);
+export const watchPayload = z.array(liveStream).max(8);
+export type LiveStream = "runs" | "queue" | `run:${string}`;
+export const LiveStreams = {
+  runs: "runs",
+  queue: "queue",
+  run: (runId: string): LiveStream => `run:${runId}`,
+} as const;
+/** Per stream: the seq of its last batch and the last event id sent on it. */
+export type StreamPositions = Record<string, { seq: number; lastId: number }>;
+export type LiveBatch = { stream: string; seq: number; events: LiveEvent[] };
 
 export interface ServerToClientEvents {
   [SocketEvent.hello]: (hello: Hello) => void;
-  [SocketEvent.event]: (event: EventDto) => void;
+  [SocketEvent.events]: (batch: LiveBatch) => void;
+  [SocketEvent.pendingCount]: (count: { pending: number }) => void;
   [SocketEvent.presence]: (update: PresenceUpdate) => void;
   [SocketEvent.presenceSnapshot]: (snapshot: PresenceSnapshot) => void;
 }
@@ -32,6 +60,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   [SocketEvent.presenceJoin]: (payload: PresencePayload) => void;
   [SocketEvent.presenceLeave]: (payload: PresencePayload) => void;
+  /** The streams this tab shows now (replaces the previous set); the ack gives each one's position. */
+  [SocketEvent.watch]: (streams: string[], ack: (positions: StreamPositions) => void) => void;
 }
 
 /** One Node process: no events between servers. */
