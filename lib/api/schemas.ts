@@ -109,7 +109,11 @@ export const userListQuery = z.strictObject({
 // API tokens (admin console, SPEC §9)
 
 const tokenScopesSchema = z
-  .array(z.enum(TOKEN_SCOPES))
+  .array(
+    z.enum(TOKEN_SCOPES, {
+      error: (issue) => `Unknown scope ${JSON.stringify(issue.input)}: use ${TOKEN_SCOPES.join(", ")}`,
+    }),
+  )
   .min(1, "Give the token at least one scope")
   .max(TOKEN_SCOPES.length)
   .refine((scopes) => new Set(scopes).size === scopes.length, { message: "Each scope at most once" });
