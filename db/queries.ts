@@ -110,7 +110,7 @@ function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
       : undefined,
     filter.from ? gte(checkpoints.createdAt, dayBound(filter.from, false)) : undefined,
     filter.to ? lt(checkpoints.createdAt, dayBound(filter.to, true)) : undefined,
-    // the search index (drizzle/0001_checkpoint_search.sql): step name, content, edited content, notes
+    // the search index (drizzle/0002_checkpoint_search.sql): step name, content, edited content, notes
     filter.q
       ? sql`${checkpoints}.rowid IN (SELECT rowid FROM checkpoints_search WHERE checkpoints_search MATCH ${searchPhrase(filter.q)})`
       : undefined,
