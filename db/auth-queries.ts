@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, gt, isNull, ne } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
 import type { Db } from "./client";
 import { afterCursor, type Keyset, keysetPage, type PageRequest } from "./keyset";
 import { type ApiToken, apiTokens, type Session, sessions, type User, users } from "./schema";
@@ -94,13 +94,17 @@ export function deleteSession(db: Db, sessionId: string): void {
 
 // API tokens (stored as hashes of the secret: see lib/auth/tokens.ts)
 
-export function insertApiToken(db: Db, token: Pick<ApiToken, "id" | "name" | "tokenHash" | "createdBy" | "createdAt">) {
-  db.insert(apiTokens).values(token).run();
+/** What a request authenticated by a token knows about it. */
+export type ActiveApiToken = Pick<ApiToken, "id" | "name" | "scopes" | "lastUsedAt">;
+type NewApiToken = Pick<ApiToken, "id" | "name" | "tokenHash" | "scopes" | "signingSecret" | "createdBy" | "createdAt">;
+
+export function insertApiToken(db: Db, token: NewApiToken): ApiToken {
+  return db.insert(apiTokens).values(token).returning().get();
 }
 
-export function findActiveApiTokenByHash(db: Db, tokenHash: string): Pick<ApiToken, "id" | "name"> | undefined {
+export function findActiveApiTokenByHash(db: Db, tokenHash: string): ActiveApiToken | undefined {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name })
+    .select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
     .get();
@@ -114,4 +118,33 @@ export function apiTokenIsActive(db: Db, id: string): boolean {
       .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
       .get() !== undefined
   );
+}
+
+/** Records a use at `now` unless one at or after `staleBefore` is already recorded (one write a minute, not per request). */
+export function touchApiToken(db: Db, id: string, now: number, staleBefore: number): void {
+  db.update(apiTokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiTokens.id, id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))))
+    .run();
+}
+
+/** Tokens, oldest first, one keyset page. */
+export function listApiTokens(db: Db, page: PageRequest): Keyset<ApiToken> {
+  const rows = db
+    .select()
+    .from(apiTokens)
+    .where(afterCursor(apiTokens, page.after, false))
+    .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id))
+    .limit(page.limit + 1)
+    .all();
+  return keysetPage(rows, page.limit);
+}
+
+/** Revokes a token (a second revoke keeps the first time); undefined for an unknown id. */
+export function revokeApiToken(db: Db, id: string, now: number): ApiToken | undefined {
+  db.update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .run();
+  return db.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
 }

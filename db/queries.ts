@@ -11,7 +11,12 @@ import { type Checkpoint, checkpoints, type WorkflowRun, workflowEvents, workflo
  * and checkpoints are written only by the engine (lib/engine).
  */
 
-export type RunFilter = { status?: RunStatus; workflow?: string };
+export type RunFilter = {
+  status?: RunStatus;
+  workflow?: string;
+  /** only the runs this API token started (a token with runs:write but not runs:read) */
+  createdByTokenId?: string;
+};
 export type CheckpointFilter = {
   status?: CheckpointStatus;
   workflow?: string;
@@ -49,6 +54,7 @@ export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
       and(
         filter.status ? eq(workflowRuns.status, filter.status) : undefined,
         filter.workflow ? eq(workflowRuns.workflowId, filter.workflow) : undefined,
+        filter.createdByTokenId ? eq(workflowRuns.createdByTokenId, filter.createdByTokenId) : undefined,
         afterCursor(workflowRuns, page.after, true),
       ),
     )
@@ -60,6 +66,15 @@ export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
 
 export function getRunStatus(db: Db, id: string): RunStatus | undefined {
   return db.select({ status: workflowRuns.status }).from(workflowRuns).where(eq(workflowRuns.id, id)).get()?.status;
+}
+
+/** Which API token started a run (null: a person), or undefined for an unknown run. */
+export function getRunCreatorToken(db: Db, id: string): { createdByTokenId: string | null } | undefined {
+  return db
+    .select({ createdByTokenId: workflowRuns.createdByTokenId })
+    .from(workflowRuns)
+    .where(eq(workflowRuns.id, id))
+    .get();
 }
 
 export function getRunDetail(db: Db, id: string) {
@@ -112,7 +127,7 @@ function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
       : undefined,
     filter.from ? gte(checkpoints.createdAt, dayBound(filter.from, false)) : undefined,
     filter.to ? lt(checkpoints.createdAt, dayBound(filter.to, true)) : undefined,
-    // the search index (drizzle/0001_checkpoint_search.sql): step name, content, edited content, notes
+    // the search index (drizzle/0002_checkpoint_search.sql): step name, content, edited content, notes
     filter.q
       ? sql`${checkpoints}.rowid IN (SELECT rowid FROM checkpoints_search WHERE checkpoints_search MATCH ${searchPhrase(filter.q)})`
       : undefined,
@@ -135,6 +150,10 @@ export function checkpointPageQuery(db: Db, filter: CheckpointFilter, page: Chec
 
 export function listCheckpoints(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
   return keysetPage(checkpointPageQuery(db, filter, page).all(), page.limit);
+}
+
+export function getCheckpointStatus(db: Db, id: string): CheckpointStatus | undefined {
+  return db.select({ status: checkpoints.status }).from(checkpoints).where(eq(checkpoints.id, id)).get()?.status;
 }
 
 export function getCheckpoint(db: Db, id: string) {

@@ -4,6 +4,7 @@ import { CONTENT_TYPES } from "../lib/content-type";
 import { ACTOR_TYPES, EVENT_TYPES } from "../lib/events";
 import { ROLES } from "../lib/roles";
 import type { RunError } from "../lib/run-error";
+import { DEFAULT_TOKEN_SCOPES, type TokenScope } from "../lib/scopes";
 import {
   CHECKPOINT_STATUSES,
   type CheckpointStatus,
@@ -41,15 +42,28 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-export const apiTokens = sqliteTable("api_tokens", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  tokenHash: text("token_hash").notNull().unique(),
-  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
-  createdAt: integer("created_at").notNull(),
-  lastUsedAt: integer("last_used_at"),
-  revokedAt: integer("revoked_at"),
-});
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    // tokens from before scopes existed get the CLI's default
+    scopes: text("scopes", { mode: "json" })
+      .$type<TokenScope[]>()
+      .notNull()
+      .default(sql.raw(`'${JSON.stringify(DEFAULT_TOKEN_SCOPES)}'`)),
+    // the HMAC key webhooks to this client are signed with: kept as is, because signing needs the key itself
+    // (a hash would not do); it lets nobody call the API. Tokens from before have none until they are replaced.
+    signingSecret: text("signing_secret"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    // written at most about once a minute per token (lib/auth/tokens.ts), not on every request
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_tokens_created_idx").on(t.createdAt, t.id)],
+);
 
 export const workflowRuns = sqliteTable(
   "workflow_runs",
@@ -68,12 +82,15 @@ export const workflowRuns = sqliteTable(
     error: text("error", { mode: "json" }).$type<RunError>(),
     idempotencyKey: text("idempotency_key").unique(),
     createdBy: text("created_by").notNull(),
+    // the API token that started the run (null for people): a runs:write token sees only its own runs
+    createdByTokenId: text("created_by_token_id").references(() => apiTokens.id),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     finishedAt: integer("finished_at"),
   },
   (t) => [
     index("runs_created_idx").on(t.createdAt, t.id),
+    index("runs_token_created_idx").on(t.createdByTokenId, t.createdAt, t.id),
     index("runs_status_created_idx").on(t.status, t.createdAt),
     index("runs_workflow_created_idx").on(t.workflowId, t.createdAt),
   ],

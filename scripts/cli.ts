@@ -5,20 +5,22 @@ import { listUsers } from "@/db/auth-queries";
 import type { Db } from "@/db/client";
 import type { Cursor } from "@/db/keyset";
 import type { User } from "@/db/schema";
-import { emailSchema } from "@/lib/api/schemas";
+import { createTokenBody, emailSchema } from "@/lib/api/schemas";
 import { createApiToken } from "@/lib/auth/tokens";
 import { createUser, disableUser, userByEmail } from "@/lib/auth/users";
 import { loadEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { ROLES } from "@/lib/roles";
+import { DEFAULT_TOKEN_SCOPES } from "@/lib/scopes";
 import { boot } from "@/lib/server/boot";
 
 const usage = `Usage:
   npm run users -- add --email E --role reviewer|admin --password P [--name N]
   npm run users -- list
   npm run users -- disable --email E     (ends their sessions; their live sockets drop)
-  npm run users -- token --name N        (creates an API token, printed once)`;
+  npm run users -- token --name N [--scopes runs:write,runs:read,checkpoints:write,metrics:read]
+                                         (creates an API token and prints its secret once; default scope runs:write)`;
 
 const addArgs = z.object({
   email: emailSchema,
@@ -45,6 +47,7 @@ async function main() {
       role: { type: "string" },
       password: { type: "string" },
       name: { type: "string" },
+      scopes: { type: "string" },
     },
   });
   const env = loadEnv();
@@ -74,9 +77,19 @@ async function main() {
         }
         break;
       case "token": {
-        if (!values.name) throw new Error("--name is required");
-        const { secret } = createApiToken(db, values.name, null);
+        const args = createTokenBody.safeParse({
+          name: values.name ?? "",
+          scopes: values.scopes?.split(",").map((s) => s.trim()) ?? DEFAULT_TOKEN_SCOPES,
+        });
+        if (!args.success)
+          throw new Error(args.error.issues.map((i) => `--${String(i.path[0] ?? "name")}: ${i.message}`).join("\n"));
+        const { token, secret, signingSecret } = createApiToken(db, { ...args.data, createdBy: null });
+        // stdout holds only the secret, so `TOKEN=$(npm run -s users -- token …)` works
         process.stdout.write(`${secret}\n`);
+        process.stderr.write(
+          `token ${token.id} "${token.name}" with scopes ${token.scopes.join(",")}\n` +
+            `signing secret (webhook signatures; shown once): ${signingSecret}\n`,
+        );
         break;
       }
       default:

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api } from "./helpers/api";
+import type { EventDto } from "@/lib/api/types";
+import { Api, waitFor } from "./helpers/api";
 import { addUser, disableUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
 import { connectSocket as connect, handshakeOutcome as outcome } from "./socket-client";
@@ -30,10 +31,12 @@ describe("realtime", () => {
     socket.close();
   });
 
-  it("refuses a socket with a valid session but a foreign Origin", async () => {
+  it("refuses a socket with a valid session but a foreign Origin, before the connection exists", async () => {
     const socket = connect(server.url, { origin: "https://evil.example", cookie });
-    expect(await outcome(socket)).toEqual({ connected: false, error: "forbidden origin" });
+    // refused at the WebSocket upgrade (Engine.IO's allowRequest), so the client only learns that it failed
+    expect(await outcome(socket)).toEqual({ connected: false, error: "websocket error" });
     socket.close();
+    await expect.poll(() => server.logs.join("\n")).toContain("socket refused before the handshake: origin");
   });
 
   it("refuses a forged session cookie", async () => {
@@ -122,5 +125,95 @@ describe("realtime", () => {
     });
     expect(again.status).toBe(401);
     socket.close();
+  });
+});
+
+describe("token sockets join only what their scopes allow", () => {
+  let server: TestServer;
+  let admin: Api;
+
+  beforeAll(async () => {
+    server = await startServer();
+    admin = await new Api(server.url).login();
+  });
+  afterAll(() => server?.stop());
+
+  /** A Node client of an API client: bearer token, no Origin; every event it hears. */
+  async function tokenSocket(secret: string) {
+    const socket = connect(server.url, { authorization: `Bearer ${secret}` });
+    const events: EventDto[] = [];
+    socket.on("event", (e) => events.push(e));
+    return { socket, events, outcome: await outcome(socket) };
+  }
+
+  it("checkpoints:write or metrics:read alone: refused, so it hears nothing", async () => {
+    for (const scopes of [["checkpoints:write"], ["metrics:read"], ["checkpoints:write", "metrics:read"]]) {
+      const { secret } = await admin.createToken(`no-runs-${scopes.join("-")}`, scopes);
+      const { socket, events, outcome: result } = await tokenSocket(secret);
+      expect(result).toEqual({ connected: false, error: "forbidden" });
+      await admin.startRun("test-trivial");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events).toEqual([]);
+      socket.close();
+    }
+  });
+
+  it("runs:write hears its own runs only; runs:read every run; neither the queue, checkpoint events or notes", async () => {
+    const writerA = await admin.createToken("writer-a", ["runs:write"]);
+    const writerB = await admin.createToken("writer-b", ["runs:write"]);
+    const reader = await admin.createToken("reader", ["runs:read"]);
+    const a = await tokenSocket(writerA.secret);
+    const r = await tokenSocket(reader.secret);
+    expect([a.outcome, r.outcome]).toEqual([{ connected: true }, { connected: true }]);
+    const person = connect(server.url, { origin: server.url, cookie: admin.sessionCookie! });
+    const personEvents: EventDto[] = [];
+    person.on("event", (e) => personEvents.push(e));
+    expect(await outcome(person)).toEqual({ connected: true });
+
+    const runs = {
+      a: (await new Api(server.url, writerA.secret, { sendOrigin: false }).startRun("test-trivial")).id,
+      b: (await new Api(server.url, writerB.secret, { sendOrigin: false }).startRun("test-trivial")).id,
+      person: (await admin.startRun("test-trivial")).id,
+    };
+    // a reviewer decides each run's first checkpoint with a note; the second one opens
+    for (const runId of Object.values(runs)) {
+      const checkpoint = await waitFor(
+        async () => (await admin.checkpoints({ status: "pending", runId })).items[0],
+        15_000,
+        `checkpoint of ${runId}`,
+      );
+      await admin.resolve(checkpoint.id, { action: "approve", notes: "reviewer note: not for machines" });
+    }
+    const decided = (runId: string) =>
+      personEvents.filter((e) => e.runId === runId && e.type === "checkpoint.created").length === 2;
+    await waitFor(async () => Object.values(runs).every(decided), 15_000, "every run at its second checkpoint");
+    // the relay emits to every room in the same turn: what the tokens were sent has arrived by now, give it a beat
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const runEventsOf = (runId: string) =>
+      personEvents.filter((e) => e.runId === runId && !e.type.startsWith("checkpoint.")).map((e) => e.id);
+    expect(a.events.map((e) => e.id)).toEqual(runEventsOf(runs.a));
+    expect(a.events.length).toBeGreaterThan(0);
+    const ours = new Set(Object.values(runs));
+    expect(r.events.filter((e) => ours.has(e.runId)).map((e) => e.id)).toEqual(
+      personEvents.filter((e) => ours.has(e.runId) && !e.type.startsWith("checkpoint.")).map((e) => e.id),
+    );
+    expect(r.events.some((e) => e.type.startsWith("checkpoint."))).toBe(false);
+    for (const event of [...a.events, ...r.events]) expect(event.data).toBeNull();
+    expect(JSON.stringify([a.events, r.events])).not.toContain("reviewer note");
+    // people still hear everything, notes included
+    expect(JSON.stringify(personEvents)).toContain("reviewer note");
+    for (const s of [a.socket, r.socket, person]) s.close();
+  });
+
+  it("a token with both run scopes hears each event once", async () => {
+    const both = await admin.createToken("both", ["runs:write", "runs:read"]);
+    const t = await tokenSocket(both.secret);
+    expect(t.outcome).toEqual({ connected: true });
+    const runId = (await new Api(server.url, both.secret, { sendOrigin: false }).startRun("test-trivial")).id;
+    await waitFor(async () => t.events.some((e) => e.runId === runId && e.toStatus === "awaiting_checkpoint"));
+    const ids = t.events.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    t.socket.close();
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_EDIT_CHARS, MAX_NOTES_CHARS, MAX_SEARCH_CHARS, MIN_SEARCH_CHARS } from "@/lib/limits";
 import { ROLES } from "@/lib/roles";
+import { TOKEN_SCOPES } from "@/lib/scopes";
 import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES } from "@/lib/status";
 
 /**
@@ -106,6 +107,28 @@ export const updateUserBody = z
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
 export const userListQuery = z.strictObject({
+  limit: limit(50, 100),
+  cursor: z.string().max(500).optional(),
+});
+
+// API tokens (admin console, SPEC §9)
+
+const tokenScopesSchema = z
+  .array(
+    z.enum(TOKEN_SCOPES, {
+      error: (issue) => `Unknown scope ${JSON.stringify(issue.input)}: use ${TOKEN_SCOPES.join(", ")}`,
+    }),
+  )
+  .min(1, "Give the token at least one scope")
+  .max(TOKEN_SCOPES.length)
+  .refine((scopes) => new Set(scopes).size === scopes.length, { message: "Each scope at most once" });
+
+export const createTokenBody = z.strictObject({
+  name: z.string().trim().min(1, "Name the token").max(100),
+  scopes: tokenScopesSchema,
+});
+
+export const tokenListQuery = z.strictObject({
   limit: limit(50, 100),
   cursor: z.string().max(500).optional(),
 });

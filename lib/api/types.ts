@@ -2,6 +2,7 @@ import type { ContentType } from "@/lib/content-type";
 import type { ActorType, EventType } from "@/lib/events";
 import type { Role } from "@/lib/roles";
 import type { RunError } from "@/lib/run-error";
+import type { TokenScope } from "@/lib/scopes";
 import type { CheckpointStatus, RunStatus, StepStatus } from "@/lib/status";
 
 /**
@@ -113,3 +114,16 @@ export type EventsResponse = { items: LiveEvent[]; lastId: number; hasMore: bool
 /** A user as admins manage them (GET/POST /api/users, PATCH /api/users/:id): never the password hash. */
 export type ManagedUserDto = UserDto & { disabled: boolean; disabledAt: string | null; createdAt: string };
 export type ManagedUserResponse = { user: ManagedUserDto };
+
+/** An API token as admins manage it (GET/POST /api/tokens, DELETE /api/tokens/:id): never a secret or its hash. */
+export type ApiTokenDto = {
+  id: string;
+  name: string;
+  scopes: TokenScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+export type ApiTokenResponse = { token: ApiTokenDto };
+/** POST /api/tokens: both secrets, shown this once. */
+export type CreatedApiTokenResponse = { token: ApiTokenDto; secret: string; signingSecret: string };

@@ -107,6 +107,8 @@ export class Engine {
           error: null,
           idempotencyKey: scopedKey,
           createdBy: request.actor.name,
+          // which token started the run: a runs:write token reads, lists and cancels only its own runs
+          createdByTokenId: request.actor.type === "token" ? request.actor.id : null,
           createdAt: now,
           updatedAt: now,
           finishedAt: null,

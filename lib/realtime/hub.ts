@@ -10,6 +10,8 @@ export type RealtimeHub = {
   disconnectSession(sessionId: string): void;
   /** Drops every socket of a user, except those of `exceptSession` (the admin's own, after their own reset). */
   disconnectUser(userId: string, options?: { exceptSession?: string }): void;
+  /** Drops every socket of an API token (it was revoked). */
+  disconnectToken(tokenId: string): void;
 };
 
 const SLOT = Symbol.for("gatehouse.realtime");

@@ -69,7 +69,7 @@ export type InterServerEvents = Record<string, never>;
 
 /** Every room the server puts sockets in. The server decides the rooms; clients never name one. */
 export const Rooms = {
-  /** every socket: run list updates */
+  /** signed-in people: every run event (the run list) */
   runs: "runs",
   /** signed-in people: the review queue and presence */
   queue: "queue",
@@ -80,11 +80,28 @@ export const Rooms = {
   user: (userId: string) => `user:${userId}`,
   /** all sockets of one session (dropped at logout); the id is the session's hash, never the cookie */
   session: (sessionId: string) => `session:${sessionId}`,
+  /** API tokens with runs:read: the run events of every run, without their data */
+  tokenRuns: "token-runs",
+  /** all sockets of one API token (dropped when it is revoked); it hears the run events of the runs it started */
+  token: (tokenId: string) => `token:${tokenId}`,
 } as const;
 
-/** The rooms that hear an audit event: everyone sees runs; checkpoint events also reach the queue. */
-export function roomsForEvent(event: Pick<EventDto, "type" | "runId">): string[] {
-  const rooms = [Rooms.runs, Rooms.run(event.runId)];
-  if (CHECKPOINT_EVENT_TYPES.includes(event.type)) rooms.push(Rooms.queue);
-  return rooms;
+/**
+ * The rooms that hear an audit event. People: the run list, the run, and for
+ * checkpoint events the queue. API tokens: only run events (never checkpoint
+ * events, which carry reviewers' notes), sent as `tokenView` — to runs:read
+ * tokens, and to the token that started the run.
+ */
+export function roomsForEvent(
+  event: Pick<EventDto, "type" | "runId">,
+  startedByToken: string | null,
+): { people: string[]; tokens: string[] } {
+  const people = [Rooms.runs, Rooms.run(event.runId)];
+  if (CHECKPOINT_EVENT_TYPES.includes(event.type)) return { people: [...people, Rooms.queue], tokens: [] };
+  return { people, tokens: startedByToken ? [Rooms.tokenRuns, Rooms.token(startedByToken)] : [Rooms.tokenRuns] };
+}
+
+/** What an API token's socket hears of an event: that it happened, not its data (errors can quote reviewers). */
+export function tokenView(event: EventDto): EventDto {
+  return { ...event, data: null };
 }

@@ -1,7 +1,10 @@
 import type {
+  ApiTokenDto,
+  ApiTokenResponse,
   CheckpointDto,
   CheckpointResponse,
   CheckpointSummaryDto,
+  CreatedApiTokenResponse,
   DecisionResponse,
   DefinitionsResponse,
   EventsResponse,
@@ -140,6 +143,15 @@ export class Api {
 
   events(query: { after?: number; limit?: number } = {}): Promise<EventsResponse> {
     return this.expectOk("GET", `/api/events${queryString(query)}`);
+  }
+
+  /** An admin creates an API token; the answer holds both secrets (shown this once). */
+  createToken(name: string, scopes: readonly string[]): Promise<CreatedApiTokenResponse> {
+    return this.expectOk("POST", "/api/tokens", { name, scopes });
+  }
+
+  async revokeToken(tokenId: string): Promise<ApiTokenDto> {
+    return (await this.expectOk<ApiTokenResponse>("DELETE", `/api/tokens/${tokenId}`)).token;
   }
 
   private async expectOk<T>(method: string, path: string, body?: unknown): Promise<T> {

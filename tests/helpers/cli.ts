@@ -8,6 +8,8 @@ function users(dbPath: string, args: string[]): string {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: "warn" },
     encoding: "utf8",
+    // stderr (the token's signing secret, warnings) is kept out of the test output; a failure's message quotes it
+    stdio: ["ignore", "pipe", "pipe"],
   });
 }
 
@@ -21,9 +23,11 @@ export function addUser(dbPath: string, user: TestUser): TestUser {
   return user;
 }
 
-/** Creates an API token (the CLI prints it once) and returns it. */
-export function createToken(dbPath: string, name: string): string {
-  const token = users(dbPath, ["token", "--name", name]).trim();
+/** Creates an API token (the CLI prints its secret once) and returns the secret; scopes default to the CLI's (runs:write). */
+export function createToken(dbPath: string, name: string, scopes?: readonly string[]): string {
+  const args = ["token", "--name", name];
+  if (scopes) args.push("--scopes", scopes.join(","));
+  const token = users(dbPath, args).trim();
   if (!token.startsWith("gh_")) throw new Error(`unexpected token output: ${token}`);
   return token;
 }

@@ -9,6 +9,8 @@ export const ADMIN = { email: "admin@test.local", password: "admin-password-1" }
 export type TestServer = {
   url: string;
   port: number;
+  /** The server process (its memory is read from /proc/<pid>/status). */
+  pid: number;
   dir: string;
   dbPath: string;
   logs: string[];
@@ -81,6 +83,7 @@ export async function startServer(options: { dir?: string; env?: Record<string, 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid as number,
     dir,
     dbPath,
     logs,

@@ -8,6 +8,7 @@ import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
+  // people only: the audit log holds every run's events and reviewers' notes (tokens read their runs' events with the run)
   requireSession(req, Role.reviewer);
   const { after, limit } = readQuery(req, eventsQuery);
   const loaded = listEventsWithSummaries(getRuntime().db, after, limit);

@@ -5,20 +5,26 @@ import { idempotencyKeyHeader, runListQuery, startRunBody } from "@/lib/api/sche
 import { runDto, runSummaryDto } from "@/lib/api/serialize";
 import type { Page, RunResponse, RunSummaryDto } from "@/lib/api/types";
 import { actorOf } from "@/lib/auth/authenticate";
-import { assertMutation, requireSessionOrToken } from "@/lib/auth/guard";
+import { assertMutation, ownRunsOnly, requireSessionOrToken } from "@/lib/auth/guard";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
+import { RUN_SCOPES, TokenScope } from "@/lib/scopes";
 
 export const GET = route((req) => {
-  requireSessionOrToken(req, Role.reviewer);
+  // runs:read lists every run; runs:write alone lists the runs this token started
+  const principal = requireSessionOrToken(req, Role.reviewer, RUN_SCOPES);
   const { limit, cursor, ...filter } = readQuery(req, runListQuery);
-  const page = listRuns(getRuntime().db, filter, { limit, after: readCursor(cursor) });
+  const page = listRuns(
+    getRuntime().db,
+    { ...filter, createdByTokenId: ownRunsOnly(principal) },
+    { limit, after: readCursor(cursor) },
+  );
   return Response.json(toPage(page, runSummaryDto) satisfies Page<RunSummaryDto>);
 });
 
 export const POST = route(async (req) => {
   assertMutation(req);
-  const principal = requireSessionOrToken(req, Role.reviewer);
+  const principal = requireSessionOrToken(req, Role.reviewer, TokenScope.runsWrite);
   const body = await readJson(req, startRunBody);
   const idempotencyKey = readHeader(req, "Idempotency-Key", idempotencyKeyHeader);
   const { run, created } = await getRuntime().engine.startRun({
