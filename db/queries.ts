@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { PREVIEW_CHARS } from "@/lib/limits";
-import { type CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
+import { CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
 import { afterCursor, keysetPage, type PageRequest } from "./keyset";
 import { type Checkpoint, checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
@@ -186,6 +186,17 @@ export function listEventsWithSummaries(db: Db, afterId: number, limit: number) 
     runs: new Map(runs.map((r) => [r.id, r])),
     checkpoints: new Map(checkpointRows.map((c) => [c.id, c])),
   };
+}
+
+/** How many checkpoints wait for a decision (the nav's count; the status index answers it). */
+export function countPendingCheckpoints(db: Db): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(checkpoints)
+      .where(eq(checkpoints.status, CheckpointStatus.pending))
+      .get()?.n ?? 0
+  );
 }
 
 /** The newest audit event id (0 for an empty log): where the relay starts. */

@@ -69,7 +69,7 @@ test("a decision that loses the race gets the 409 on screen and locks the page",
     const server = ws.connectToServer();
     ws.onMessage((message) => server.send(message));
     server.onMessage((message) => {
-      if (!String(message).startsWith('42["event"')) ws.send(message);
+      if (!String(message).startsWith('42["events"')) ws.send(message);
     });
   });
   const bob = new ReviewPage(page);

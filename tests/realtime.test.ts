@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EventDto } from "@/lib/api/types";
+import type { EventDto, LiveEvent } from "@/lib/api/types";
 import { Api, waitFor } from "./helpers/api";
 import { addUser, disableUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
-import { connectSocket as connect, handshakeOutcome as outcome } from "./socket-client";
+import { connectSocket as connect, onEvents, handshakeOutcome as outcome, watchStreams } from "./socket-client";
 
 /** Real Socket.IO clients against the real server: who may connect, and what they hear. */
 
@@ -59,11 +59,13 @@ describe("realtime", () => {
 
   it("delivers committed events in id order to a signed-in socket, and ends with the session", async () => {
     const socket = connect(server.url, { origin: server.url, cookie });
-    const events: Array<{ id: number; type: string; runId: string }> = [];
-    socket.on("event", (e) => events.push(e));
+    const events: LiveEvent[] = [];
+    onEvents(socket, (e) => events.push(e));
     const hello = new Promise<{ lastEventId: number }>((resolve) => socket.once("hello", resolve));
     expect(await outcome(socket)).toEqual({ connected: true });
     const { lastEventId } = await hello;
+    // a tab showing the run list and the queue
+    await watchStreams(socket, ["runs", "queue"]);
 
     const started = await api.post("/api/workflows", {
       workflow: "content-pipeline",
@@ -79,12 +81,21 @@ describe("realtime", () => {
     expect(ids.every((id) => id > lastEventId)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
 
-    // the socket's events are exactly what the audit log holds for the run (the outbox is the source)
+    // the socket's events are exactly what the audit log holds for the run on those two streams (the outbox
+    // is the source): the run's creation and status changes, and its checkpoint events; steps only on its own stream
     const audit = await api.get(`/api/events?after=${lastEventId}`);
+    const onTheseStreams = (type: string) =>
+      ["run.created", "run.status"].includes(type) || type.startsWith("checkpoint.");
     const auditIds = audit.body.items
-      .filter((e: { runId: string }) => e.runId === runId)
-      .map((e: { id: number }) => e.id);
+      .filter((e: LiveEvent) => e.runId === runId && onTheseStreams(e.type))
+      .map((e: LiveEvent) => e.id);
     expect(events.filter((e) => e.runId === runId).map((e) => e.id)).toEqual(auditIds);
+    // each carries the summary of what it changed, as committed
+    const created = events.find((e) => e.type === "checkpoint.created" && e.runId === runId);
+    expect(created?.checkpoint).toMatchObject({ runId, status: "pending", step: "review-research" });
+    expect(created?.checkpoint).not.toHaveProperty("content");
+    expect(created?.run).toMatchObject({ id: runId });
+    expect(created?.run).not.toHaveProperty("state");
 
     // signing out disconnects the session's sockets
     const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
@@ -142,7 +153,7 @@ describe("token sockets join only what their scopes allow", () => {
   async function tokenSocket(secret: string) {
     const socket = connect(server.url, { authorization: `Bearer ${secret}` });
     const events: EventDto[] = [];
-    socket.on("event", (e) => events.push(e));
+    onEvents(socket, (e) => events.push(e));
     return { socket, events, outcome: await outcome(socket) };
   }
 
@@ -167,8 +178,10 @@ describe("token sockets join only what their scopes allow", () => {
     expect([a.outcome, r.outcome]).toEqual([{ connected: true }, { connected: true }]);
     const person = connect(server.url, { origin: server.url, cookie: admin.sessionCookie! });
     const personEvents: EventDto[] = [];
-    person.on("event", (e) => personEvents.push(e));
+    onEvents(person, (e) => personEvents.push(e));
     expect(await outcome(person)).toEqual({ connected: true });
+    await watchStreams(person, ["runs", "queue"]);
+    const before = (await admin.events()).lastId;
 
     const runs = {
       a: (await new Api(server.url, writerA.secret, { sendOrigin: false }).startRun("test-trivial")).id,
@@ -190,14 +203,14 @@ describe("token sockets join only what their scopes allow", () => {
     // the relay emits to every room in the same turn: what the tokens were sent has arrived by now, give it a beat
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const runEventsOf = (runId: string) =>
-      personEvents.filter((e) => e.runId === runId && !e.type.startsWith("checkpoint.")).map((e) => e.id);
-    expect(a.events.map((e) => e.id)).toEqual(runEventsOf(runs.a));
+    // what a token may hear: the run events (never checkpoint events) of the audit log
+    const audit = (await admin.events({ after: before, limit: 1000 })).items;
+    const runEventsOf = (runIds: Set<string>) =>
+      audit.filter((e) => runIds.has(e.runId) && !e.type.startsWith("checkpoint.")).map((e) => e.id);
+    expect(a.events.map((e) => e.id)).toEqual(runEventsOf(new Set([runs.a])));
     expect(a.events.length).toBeGreaterThan(0);
     const ours = new Set(Object.values(runs));
-    expect(r.events.filter((e) => ours.has(e.runId)).map((e) => e.id)).toEqual(
-      personEvents.filter((e) => ours.has(e.runId) && !e.type.startsWith("checkpoint.")).map((e) => e.id),
-    );
+    expect(r.events.filter((e) => ours.has(e.runId)).map((e) => e.id)).toEqual(runEventsOf(ours));
     expect(r.events.some((e) => e.type.startsWith("checkpoint."))).toBe(false);
     for (const event of [...a.events, ...r.events]) expect(event.data).toBeNull();
     expect(JSON.stringify([a.events, r.events])).not.toContain("reviewer note");

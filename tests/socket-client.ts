@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { LiveEvent } from "@/lib/api/types";
+import type { ClientToServerEvents, ServerToClientEvents, StreamPositions } from "@/lib/realtime/protocol";
 
 /** Real Socket.IO clients for the integration tests, typed with the app's own protocol. */
 
@@ -29,5 +30,17 @@ export function nextDisconnect(socket: TestSocket, withinMs: number): Promise<st
       clearTimeout(timer);
       resolve(reason);
     });
+  });
+}
+
+/** Tells the server which streams this socket shows, as a tab does, and waits for their positions. */
+export function watchStreams(socket: TestSocket, streams: string[]): Promise<StreamPositions> {
+  return new Promise((resolve) => socket.emit("watch", streams, resolve));
+}
+
+/** Calls `listener` for every event the socket hears, in the order of its batches. */
+export function onEvents(socket: TestSocket, listener: (event: LiveEvent) => void): void {
+  socket.on("events", (batch) => {
+    for (const event of batch.events) listener(event);
   });
 }

@@ -3,7 +3,7 @@ import { Api, type ApiResponse } from "./helpers/api";
 import { addUser, createToken } from "./helpers/cli";
 import { readDb } from "./helpers/db";
 import { ADMIN, startServer, type TestServer } from "./helpers/server";
-import { connectSocket, handshakeOutcome, nextDisconnect } from "./socket-client";
+import { connectSocket, handshakeOutcome, nextDisconnect, watchStreams } from "./socket-client";
 
 /**
  * The users API (admins only, people only). Runs with the default session
@@ -219,8 +219,9 @@ describe("users API", () => {
     expect(await handshakeOutcome(other)).toEqual({ connected: true });
     const otherDropped = nextDisconnect(other, AT_ONCE_MS);
     // messages on one socket keep their order: an event sent after the reset arrives only if no disconnect came first
+    await watchStreams(own, ["runs"]);
     const ownFate = new Promise<string>((resolve) => {
-      own.once("event", () => resolve("heard a later event"));
+      own.once("events", () => resolve("heard a later event"));
       own.once("disconnect", (reason) => resolve(reason));
     });
     const reset = await admin.request("PATCH", `/api/users/${adminId}`, { body: { password: ADMIN.password } });

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { EventDto, LiveEvent } from "@/lib/api/types";
-import { CHECKPOINT_EVENT_TYPES } from "@/lib/events";
+import { CHECKPOINT_EVENT_TYPES, EventType } from "@/lib/events";
+
+/** The events that change what the run list shows (a run's status); step events only touch the run's own page. */
+const RUN_LIST_EVENT_TYPES: readonly string[] = [EventType.runCreated, EventType.runStatus];
 
 /** Socket.IO event names, payloads and room names, shared by server and browser. */
 
@@ -67,13 +70,19 @@ export interface ClientToServerEvents {
 /** One Node process: no events between servers. */
 export type InterServerEvents = Record<string, never>;
 
-/** Every room the server puts sockets in. The server decides the rooms; clients never name one. */
+/**
+ * Every room the server puts sockets in. People choose their streams (`watch`)
+ * among the first three; the server puts them in the rest.
+ */
 export const Rooms = {
-  /** signed-in people: every run event (the run list) */
-  runs: "runs",
-  /** signed-in people: the review queue and presence */
-  queue: "queue",
-  run: (runId: string) => `run:${runId}`,
+  /** the run list: runs created and their status changes */
+  runs: LiveStreams.runs,
+  /** the review queue and history: every checkpoint event */
+  queue: LiveStreams.queue,
+  /** one run's page: all its events */
+  run: LiveStreams.run,
+  /** every signed-in person: the pending count in the nav */
+  reviewers: "reviewers",
   /** who has a checkpoint open */
   checkpoint: (checkpointId: string) => `checkpoint:${checkpointId}`,
   /** all sockets of a user (dropped when the user is disabled) */
@@ -87,21 +96,23 @@ export const Rooms = {
 } as const;
 
 /**
- * The rooms that hear an audit event. People: the run list, the run, and for
- * checkpoint events the queue. API tokens: only run events (never checkpoint
- * events, which carry reviewers' notes), sent as `tokenView` — to runs:read
- * tokens, and to the token that started the run.
+ * The rooms that hear an audit event. People: the run's own stream, the run
+ * list for runs created and status changes, the queue for checkpoint events.
+ * API tokens: only run events (never checkpoint events, which carry reviewers'
+ * notes), sent as `tokenView` — to runs:read tokens, and to the token that
+ * started the run.
  */
 export function roomsForEvent(
   event: Pick<EventDto, "type" | "runId">,
   startedByToken: string | null,
 ): { people: string[]; tokens: string[] } {
-  const people = [Rooms.runs, Rooms.run(event.runId)];
+  const people = [Rooms.run(event.runId)];
   if (CHECKPOINT_EVENT_TYPES.includes(event.type)) return { people: [...people, Rooms.queue], tokens: [] };
+  if (RUN_LIST_EVENT_TYPES.includes(event.type)) people.push(Rooms.runs);
   return { people, tokens: startedByToken ? [Rooms.tokenRuns, Rooms.token(startedByToken)] : [Rooms.tokenRuns] };
 }
 
-/** What an API token's socket hears of an event: that it happened, not its data (errors can quote reviewers). */
-export function tokenView(event: EventDto): EventDto {
-  return { ...event, data: null };
+/** What an API token's socket hears of an event: that it happened and the run, not its data (errors can quote reviewers). */
+export function tokenView(event: LiveEvent): LiveEvent {
+  return { ...event, data: null, checkpoint: null };
 }

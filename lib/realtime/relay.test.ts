@@ -5,12 +5,12 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase } from "@/db/client";
 import { workflowEvents } from "@/db/schema";
-import type { EventDto, EventsResponse } from "@/lib/api/types";
+import type { EventDto, EventsResponse, LiveEvent } from "@/lib/api/types";
 import { EventType } from "@/lib/events";
 import { Api, pendingCheckpoint, waitFor } from "../../tests/helpers/api";
 import { readDb } from "../../tests/helpers/db";
 import { startServer, type TestServer } from "../../tests/helpers/server";
-import { connectSocket, type TestSocket } from "../../tests/socket-client";
+import { connectSocket, onEvents, type TestSocket, watchStreams } from "../../tests/socket-client";
 import type { Hello } from "./protocol";
 import { EventRelay } from "./relay";
 
@@ -39,7 +39,7 @@ describe("EventRelay (the outbox)", () => {
     close = () => sqlite.close();
     commit("before-boot");
     const sent: EventDto[] = [];
-    const relay = new EventRelay(db, (e) => sent.push(e), silent);
+    const relay = new EventRelay(db, (batch) => sent.push(...batch), silent);
     commit("a");
     commit("b");
     relay.notify();
@@ -50,23 +50,33 @@ describe("EventRelay (the outbox)", () => {
     expect(sent).toHaveLength(2);
   });
 
-  it("does not stall on an event whose emit throws", async () => {
+  it("does not stall on a delivery that throws: the next commits go out (clients repair the gap)", async () => {
     const { db, sqlite, commit } = setup();
     close = () => sqlite.close();
     const sent: string[] = [];
     const relay = new EventRelay(
       db,
-      (e) => {
-        if (e.runId === "bad") throw new Error("boom");
-        sent.push(e.runId);
+      (batch) => {
+        if (batch.some((e) => e.runId === "bad")) throw new Error("boom");
+        sent.push(...batch.map((e) => e.runId));
       },
       silent,
     );
     commit("bad");
+    relay.flush();
     commit("good");
-    relay.notify();
-    await nextTick();
+    relay.flush();
     expect(sent).toEqual(["good"]);
+  });
+
+  it("hands each event over with the current summary of its run (none for a run it cannot find)", async () => {
+    const { db, sqlite, commit } = setup();
+    close = () => sqlite.close();
+    const sent: LiveEvent[] = [];
+    const relay = new EventRelay(db, (batch) => sent.push(...batch), silent);
+    commit("gone");
+    relay.flush();
+    expect(sent).toEqual([expect.objectContaining({ runId: "gone", run: null, checkpoint: null })]);
   });
 });
 
@@ -93,10 +103,12 @@ class BrowserTab {
     this.socket = connectSocket(url, { origin: url, cookie: api.sessionCookie! });
     this.socket.on("hello", (hello) => {
       this.hellos.push(hello);
+      // a tab on the runs and queue pages
+      this.socket.emit("watch", ["runs", "queue"], () => {});
       if (this.lastSeen === null) this.lastSeen = hello.lastEventId;
       else this.catchingUp = this.catchUp();
     });
-    this.socket.on("event", (event) => {
+    onEvents(this.socket, (event) => {
       this.live.push(event.id);
       this.apply(event);
     });
@@ -171,8 +183,9 @@ describe("the README's design notes, on a real server", () => {
     // another tab, connected as soon as the server is back: it must not be sent anything from before the restart
     const observer = connectSocket(second.url, { origin: second.url, cookie: api.sessionCookie! });
     const observed: number[] = [];
-    observer.on("event", (event) => observed.push(event.id));
+    onEvents(observer, (event) => observed.push(event.id));
     const observerHello = await new Promise<Hello>((resolve) => observer.once("hello", resolve));
+    await watchStreams(observer, ["runs", "queue"]);
     expect(observerHello.lastEventId).toBeGreaterThanOrEqual(newestAtCrash);
     const decided = await api.post(`/api/checkpoints/${(await pendingCheckpoint(api, parked)).id}/resolve`, {
       action: "approve",

@@ -9,10 +9,11 @@ import { admitSockets, cutOversizedFrames, engineOptions } from "./handshake";
 import { setRealtime } from "./hub";
 import { MessageBudget } from "./limits";
 import { PresenceTracker, trackPresence } from "./presence";
-import { type Hello, Rooms, roomsForEvent, SocketEvent, tokenView } from "./protocol";
+import { type Hello, Rooms, SocketEvent } from "./protocol";
 import { EventRelay } from "./relay";
 import { RunCreators } from "./run-creators";
 import { nameOf, type RealtimeServer, type RealtimeSocket } from "./sockets";
+import { LiveStreamsHub } from "./streams";
 
 /** Every message costs budget: over it messages are dropped, far over it the socket is dropped. */
 function limitMessages(socket: RealtimeSocket, log: Logger): void {
@@ -61,37 +62,32 @@ export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { rela
   cutOversizedFrames(io);
   admitSockets(io, runtime.db, log);
   const presence = new PresenceTracker();
-  let tokenSockets = 0;
 
-  // people hear every event; tokens (when any is connected) the run events their scopes allow, without data
-  const creators = new RunCreators(runtime.db);
-  const relay = new EventRelay(
-    runtime.db,
-    (event) => {
-      const rooms = roomsForEvent(event, tokenSockets > 0 ? creators.of(event.runId) : null);
-      io.to(rooms.people).emit(SocketEvent.event, event);
-      if (tokenSockets > 0 && rooms.tokens.length > 0) io.to(rooms.tokens).emit(SocketEvent.event, tokenView(event));
-    },
-    log,
-  );
+  // people hear the streams their tabs show; tokens (when any is connected) the run events their scopes allow
+  let relay: EventRelay | undefined;
+  const streams = new LiveStreamsHub(io, runtime.db, new RunCreators(runtime.db), () => relay?.lastId ?? 0, log);
+  relay = new EventRelay(runtime.db, (events) => streams.deliver(events), log);
+  const lastEventId = () => relay?.lastId ?? 0;
 
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     limitMessages(socket, log);
     const hello: Hello = {
-      lastEventId: relay.lastId,
+      lastEventId: lastEventId(),
       user: principal.kind === "user" ? { id: principal.user.id, name: principal.user.name } : null,
+      pendingCount: principal.kind === "user" ? streams.pendingCount() : null,
     };
     if (principal.kind === "token") {
       // its own runs through its own room, every run with runs:read; never the queue or presence
-      tokenSockets++;
-      socket.on("disconnect", () => tokenSockets--);
+      streams.tokenSockets++;
+      socket.on("disconnect", () => streams.tokenSockets--);
       socket.join(Rooms.token(principal.token.id));
       if (principal.token.scopes.includes(TokenScope.runsRead)) socket.join(Rooms.tokenRuns);
       socket.emit(SocketEvent.hello, hello);
       return;
     }
-    socket.join([Rooms.runs, Rooms.queue, Rooms.user(principal.user.id), Rooms.session(principal.sessionId)]);
+    socket.join([Rooms.reviewers, Rooms.user(principal.user.id), Rooms.session(principal.sessionId)]);
+    streams.handleWatch(socket);
     socket.emit(SocketEvent.hello, hello);
     socket.emit(SocketEvent.presenceSnapshot, presence.snapshot());
     trackPresence(io, presence, socket, principal.user, { db: runtime.db, log });
