@@ -67,6 +67,28 @@ describe("sign-in and sessions", () => {
     expect(mixed.status).toBe(200);
   });
 
+  it("signed in, /login redirects on the server through the same next-path guard as the form", async () => {
+    const api = await new Api(server.url).login();
+    const visit = async (next: string) => {
+      const res = await fetch(`${server.url}/login?${new URLSearchParams({ next })}`, {
+        headers: { cookie: api.sessionCookie ?? "" },
+        redirect: "manual",
+      });
+      expect(res.status).toBe(307);
+      return res.headers.get("location");
+    };
+    for (const next of [
+      "/.//evil.example",
+      "/..//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
+      "/\\evil.example",
+    ]) {
+      expect(await visit(next), next).toBe("/");
+    }
+    expect(await visit("/review?status=pending")).toBe("/review?status=pending");
+  });
+
   it("through the Api client too: me → 200, logout, me → 401", async () => {
     const api = await new Api(server.url).login();
     expect((await api.get("/api/auth/me")).status).toBe(200);
