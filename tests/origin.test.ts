@@ -95,8 +95,9 @@ describe("without PUBLIC_URL: the loopback spellings of the server's own port", 
   });
 
   it("the socket handshake follows the same check", async () => {
+    // refused at the WebSocket upgrade (before any packet), which the client reports as "websocket error"
     const evil = connectSocket(server.url, { origin: "http://evil.example", host: "evil.example", cookie });
-    expect(await handshakeOutcome(evil)).toEqual({ connected: false, error: "forbidden origin" });
+    expect(await handshakeOutcome(evil)).toEqual({ connected: false, error: "websocket error" });
     evil.close();
     const local = connectSocket(server.url, { origin: `http://localhost:${server.port}`, cookie });
     expect(await handshakeOutcome(local)).toEqual({ connected: true });
@@ -174,7 +175,7 @@ describe("with PUBLIC_URL=https://gatehouse.test", () => {
     expect(await handshakeOutcome(ours)).toEqual({ connected: true });
     ours.close();
     const loopback = connectSocket(server.url, { origin: server.url, cookie });
-    expect(await handshakeOutcome(loopback)).toEqual({ connected: false, error: "forbidden origin" });
+    expect(await handshakeOutcome(loopback)).toEqual({ connected: false, error: "websocket error" });
     loopback.close();
   });
 });
