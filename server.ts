@@ -2,6 +2,8 @@ import "server-only";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
+import { clientAddress } from "@/lib/auth/rate-limit";
+import { sweepExpiredSessions } from "@/lib/auth/sessions";
 import { loadEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import type { EventRelay } from "@/lib/realtime/relay";
@@ -22,8 +24,13 @@ async function main() {
   await app.prepare();
 
   const server = createServer((req, res) => {
-    // the only trustworthy client address, for the sign-in rate limit
-    req.headers["x-gatehouse-client-ip"] = req.socket.remoteAddress ?? "unknown";
+    // the only trustworthy client address, for the sign-in limits: the socket's, or what a trusted proxy says
+    const forwardedFor = req.headers["x-forwarded-for"];
+    req.headers["x-gatehouse-client-ip"] = clientAddress(
+      req.socket.remoteAddress ?? "unknown",
+      Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor,
+      env.TRUSTED_PROXIES,
+    );
     handle(req, res).catch((err) => {
       logger.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();
@@ -41,10 +48,20 @@ async function main() {
   });
 
   runtime.engine.recover();
+  const stopSweeping = sweepExpiredSessions(runtime.db, logger);
 
   server.listen(env.PORT, env.HOST, () => {
     const { port } = server.address() as AddressInfo;
-    logger.info({ port, url: `http://localhost:${port}` }, `Gatehouse listening on http://localhost:${port}`);
+    // the expected Origin without PUBLIC_URL is the loopback spellings of this port
+    runtime.port = port;
+    const url = env.PUBLIC_URL ?? `http://localhost:${port}`;
+    logger.info({ port, url }, `Gatehouse listening on ${url}`);
+    if (!env.PUBLIC_URL && !isLoopback(env.HOST)) {
+      logger.warn(
+        { host: env.HOST },
+        "PUBLIC_URL is not set: browsers must use http://localhost, 127.0.0.1 or [::1] on this port; set PUBLIC_URL to the address they use",
+      );
+    }
   });
 
   let closing = false;
@@ -52,6 +69,7 @@ async function main() {
     if (closing) return;
     closing = true;
     logger.info({ signal }, "shutting down");
+    stopSweeping();
     realtime.io.close();
     server.close();
     await runtime.engine.stop(5000);
@@ -60,6 +78,10 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 main().catch((err) => {

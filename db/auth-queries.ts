@@ -1,5 +1,6 @@
 import "server-only";
-import { and, asc, count, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, ne, or } from "drizzle-orm";
+import { ROLES } from "@/lib/roles";
 import type { Db } from "./client";
 import { afterCursor, type Keyset, keysetPage, type PageRequest } from "./keyset";
 import { type ApiToken, apiTokens, type Session, sessions, type User, users } from "./schema";
@@ -74,22 +75,72 @@ export function updateUser(
 
 // sessions (ids are hashes of the cookie value: see lib/auth/sessions.ts)
 
-export function insertSession(db: Db, session: Session): void {
-  db.insert(sessions).values(session).run();
+/**
+ * Adds a session and, in the same transaction, deletes every expired session
+ * and ends the user's oldest live sessions beyond `perUser` (the new one
+ * counts). Returns the ids of the live sessions it ended (their sockets must drop).
+ */
+export function insertSession(db: Db, session: Session, limits: { now: number; perUser: number }): string[] {
+  return db.transaction(
+    (tx) => {
+      tx.delete(sessions).where(lte(sessions.expiresAt, limits.now)).run();
+      tx.insert(sessions).values(session).run();
+      // bounded: the cap keeps each user at `perUser` rows, so this reads at most perUser of them
+      const others = tx
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.userId, session.userId), ne(sessions.id, session.id)))
+        .orderBy(desc(sessions.createdAt), desc(sessions.id))
+        .all();
+      const ended = others.slice(Math.max(limits.perUser - 1, 0)).map((row) => row.id);
+      if (ended.length > 0) tx.delete(sessions).where(inArray(sessions.id, ended)).run();
+      return ended;
+    },
+    { behavior: "immediate" },
+  );
 }
 
-/** The user of a live session (not expired at `now`) whose account is enabled. */
+/** Deletes sessions that expired at or before `now`; returns how many. */
+export function deleteExpiredSessions(db: Db, now: number): number {
+  return db.delete(sessions).where(lte(sessions.expiresAt, now)).run().changes;
+}
+
+/**
+ * The user of a live session (not expired at `now`) whose account is enabled
+ * and holds a role Gatehouse knows: a row with any other role is no session.
+ */
 export function findSessionUser(db: Db, sessionId: string, now: number): SessionUser | undefined {
   return db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now), isNull(users.disabledAt)))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        gt(sessions.expiresAt, now),
+        isNull(users.disabledAt),
+        inArray(users.role, [...ROLES]),
+      ),
+    )
     .get();
 }
 
 export function deleteSession(db: Db, sessionId: string): void {
   db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+/**
+ * Replaces a password hash with a stronger one of the same password (at
+ * sign-in), only if it is still the hash that was checked: a password changed
+ * in the meantime is never overwritten. Returns whether it replaced it.
+ */
+export function upgradePasswordHash(db: Db, userId: string, checked: string, upgraded: string): boolean {
+  const result = db
+    .update(users)
+    .set({ passwordHash: upgraded })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, checked)))
+    .run();
+  return result.changes > 0;
 }
 
 // API tokens (stored as hashes of the secret: see lib/auth/tokens.ts)

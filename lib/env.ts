@@ -1,6 +1,22 @@
 import { z } from "zod";
 import { emailSchema } from "@/lib/api/schemas";
 
+// the origin browsers use (scheme, host, port); a path or query in the variable is ignored
+const publicUrlSchema = z
+  .url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http(s) URL, e.g. https://gatehouse.example.com" })
+  .transform((url) => new URL(url).origin);
+
+// addresses of reverse proxies whose X-Forwarded-For names the client (comma-separated IPs)
+const trustedProxiesSchema = z
+  .string()
+  .transform((list) =>
+    list
+      .split(",")
+      .map((address) => address.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: "TRUSTED_PROXIES must be IP addresses, comma-separated" })));
+
 const logLevelSchema = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
 
 const envSchema = z.object({
@@ -10,6 +26,9 @@ const envSchema = z.object({
   ADMIN_EMAIL: emailSchema.optional(),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
   LOG_LEVEL: logLevelSchema,
+  // the address browsers use: the expected Origin of every mutation and socket, and the cookie's prefix (SPEC §6)
+  PUBLIC_URL: publicUrlSchema.optional(),
+  TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   // how often live sockets re-check their session (ended, expired, user disabled)
   SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),

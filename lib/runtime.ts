@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db, Sqlite } from "@/db/client";
-import type { FailureLimiter } from "@/lib/auth/rate-limit";
+import type { SignInLimits } from "@/lib/auth/rate-limit";
 import type { Engine } from "@/lib/engine/engine";
 import type { Env } from "@/lib/env";
 import type { Logger } from "@/lib/logger";
@@ -16,7 +16,9 @@ export type Runtime = {
   sqlite: Sqlite;
   engine: Engine;
   log: Logger;
-  loginLimits: { perAccount: FailureLimiter; perAddress: FailureLimiter };
+  signInLimits: SignInLimits;
+  /** The port the server listens on, set by server.ts once it is known (PORT=0 picks a free one). */
+  port: number | undefined;
 };
 
 const SLOT = Symbol.for("gatehouse.runtime");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, waitFor } from "./helpers/api";
 import { addUser, createToken } from "./helpers/cli";
 import { readDb } from "./helpers/db";
+import { cookieOf, signInFrom } from "./helpers/raw-http";
 import { ADMIN, startServer, type TestServer } from "./helpers/server";
 
 describe("sign-in and sessions", () => {
@@ -66,6 +67,28 @@ describe("sign-in and sessions", () => {
     expect(mixed.status).toBe(200);
   });
 
+  it("signed in, /login redirects on the server through the same next-path guard as the form", async () => {
+    const api = await new Api(server.url).login();
+    const visit = async (next: string) => {
+      const res = await fetch(`${server.url}/login?${new URLSearchParams({ next })}`, {
+        headers: { cookie: api.sessionCookie ?? "" },
+        redirect: "manual",
+      });
+      expect(res.status).toBe(307);
+      return res.headers.get("location");
+    };
+    for (const next of [
+      "/.//evil.example",
+      "/..//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
+      "/\\evil.example",
+    ]) {
+      expect(await visit(next), next).toBe("/");
+    }
+    expect(await visit("/review?status=pending")).toBe("/review?status=pending");
+  });
+
   it("through the Api client too: me → 200, logout, me → 401", async () => {
     const api = await new Api(server.url).login();
     expect((await api.get("/api/auth/me")).status).toBe(200);
@@ -75,30 +98,42 @@ describe("sign-in and sessions", () => {
     expect(me.body.error.code).toBe("unauthorized");
   });
 
-  it("ten wrong passwords lock the account: the next attempt, even with the right password, gets 429 with Retry-After", async () => {
+  it("ten wrong passwords lock that address out of that account (429 with Retry-After), whatever X-Forwarded-For it sends; the owner still signs in from another address", async () => {
     const victim = addUser(server.dbPath, {
       email: "victim@test.local",
       role: "reviewer",
       password: "victim-pass-1",
     });
-    const api = new Api(server.url);
-    for (let i = 0; i < 10; i++) {
-      const wrong = await api.post("/api/auth/login", { email: victim.email, password: `wrong-${i}` });
-      expect(wrong.status).toBe(401);
-      expect(wrong.body.error.code).toBe("invalid_credentials");
-    }
-    const locked = await api.post("/api/auth/login", { email: victim.email, password: victim.password });
+    const attacker = "127.0.0.1";
+    // a client's own X-Forwarded-For is worth nothing (no trusted proxy): rotating it does not spread the count
+    const spoofed = (i: number) => ({ "x-forwarded-for": `198.51.100.${i}`, "x-real-ip": `198.51.100.${i}` });
+    const wrong = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        signInFrom(server.url, attacker, { email: victim.email, password: `wrong-${i}` }, spoofed(i)),
+      ),
+    );
+    expect(wrong.map((res) => [res.status, res.body.error.code])).toEqual(Array(10).fill([401, "invalid_credentials"]));
+    const locked = await signInFrom(server.url, attacker, victim, spoofed(99));
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe("rate_limited");
-    const retryAfter = Number(locked.headers.get("retry-after"));
+    const retryAfter = Number(locked.headers["retry-after"]);
     expect(Number.isInteger(retryAfter)).toBe(true);
     expect(retryAfter).toBeGreaterThan(0);
-    expect(locked.headers.get("set-cookie")).toBeNull();
+    expect(locked.body.error.details).toEqual({ retryAfterSeconds: retryAfter });
+    expect(locked.headers["set-cookie"]).toBeUndefined();
     // the email is matched however it is typed
-    const shouted = await api.post("/api/auth/login", { email: victim.email.toUpperCase(), password: victim.password });
+    const shouted = await signInFrom(server.url, attacker, { ...victim, email: victim.email.toUpperCase() });
     expect(shouted.status).toBe(429);
 
-    // per account: another account (from the same address) still signs in
+    // the owner, from an address without failures, signs in: the guesses did not lock the account
+    const owner = await signInFrom(server.url, "127.0.0.2", victim);
+    expect(owner.status).toBe(200);
+    const me = await fetch(`${server.url}/api/auth/me`, { headers: { cookie: cookieOf(owner) ?? "" } });
+    expect((await me.json()).user.email).toBe(victim.email);
+    // and the attacker's address is still locked out of it
+    expect((await signInFrom(server.url, attacker, victim)).status).toBe(429);
+
+    // another account from the attacker's address still signs in (its limit is per account and address)
     const admin = new Api(server.url);
     await admin.login();
     expect((await admin.get("/api/auth/me")).body.user.email).toBe(ADMIN.email);

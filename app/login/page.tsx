@@ -8,9 +8,10 @@ export const metadata: Metadata = { title: "Sign in · Gatehouse" };
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  if (await getCurrentUser()) redirect("/");
   const { next } = await searchParams;
+  // the one guard for every way back: after sign-in (the form) and when already signed in (here)
   const target = safeNextPath(Array.isArray(next) ? next[0] : next);
+  if (await getCurrentUser()) redirect(target);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">

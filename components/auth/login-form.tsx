@@ -18,8 +18,8 @@ function messageFor(error: unknown): string {
   if (error.code === "rate_limited") {
     const wait = Number((error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds);
     return Number.isFinite(wait) && wait > 0
-      ? `Too many failed sign-ins. Try again in ${waitText(wait)}.`
-      : "Too many failed sign-ins. Try again later.";
+      ? `Too many sign-in attempts. Try again in ${waitText(wait)}.`
+      : "Too many sign-in attempts. Try again later.";
   }
   if (error.code === "invalid_credentials") return "Email or password is wrong.";
   return error.message;

@@ -2,34 +2,46 @@ import "server-only";
 // Next's own cookie parser (what NextRequest.cookies and cookies() use): it skips a pair it cannot decode
 import { RequestCookies } from "next/dist/server/web/spec-extension/cookies.js";
 import type { NextResponse } from "next/server";
+import type { Env } from "@/lib/env";
+import { getRuntime } from "@/lib/runtime";
 
-export const SESSION_COOKIE = "gatehouse_session";
+const COOKIE_NAME = "gatehouse_session";
+
+/**
+ * The session cookie's name and whether it is Secure, for every reader and
+ * writer (proxy, route handlers, pages). Over HTTPS (PUBLIC_URL is https) it
+ * is `__Host-` prefixed: the browser then keeps it only if it is Secure, has
+ * Path=/ and no Domain, so no subdomain or plain-http page can plant or
+ * overwrite it. Only this name is read: a cookie under the other name is no session.
+ */
+export function sessionCookie(env: Pick<Env, "PUBLIC_URL"> = getRuntime().env): { name: string; secure: boolean } {
+  const secure = env.PUBLIC_URL?.startsWith("https:") ?? false;
+  return { name: secure ? `__Host-${COOKIE_NAME}` : COOKIE_NAME, secure };
+}
 
 /**
  * The session cookie's value from request headers, or undefined. Total: a
  * malformed cookie header (e.g. `gatehouse_session=%`) reads as no cookie.
  */
 export function readSessionCookie(headers: Headers): string | undefined {
-  return new RequestCookies(headers).get(SESSION_COOKIE)?.value || undefined;
+  return new RequestCookies(headers).get(sessionCookie().name)?.value || undefined;
 }
 
-export function setSessionCookie(
-  res: NextResponse,
-  token: string,
-  options: { maxAgeSeconds: number; secure: boolean },
-) {
+export function setSessionCookie(res: NextResponse, token: string, options: { maxAgeSeconds: number }) {
+  const { name, secure } = sessionCookie();
+  // no `domain`: a __Host- cookie must not have one, and a host-only cookie is what we want anyway
   res.cookies.set({
-    name: SESSION_COOKIE,
+    name,
     value: token,
     path: "/",
     httpOnly: true,
     sameSite: "lax",
     maxAge: options.maxAgeSeconds,
-    secure: options.secure,
+    secure,
   });
 }
 
 /** Tells the browser to drop the session cookie (the session itself is ended on the server). */
-export function clearSessionCookie(res: NextResponse, options: { secure: boolean }) {
-  setSessionCookie(res, "", { maxAgeSeconds: 0, secure: options.secure });
+export function clearSessionCookie(res: NextResponse) {
+  setSessionCookie(res, "", { maxAgeSeconds: 0 });
 }

@@ -4,14 +4,14 @@ import { redirect } from "next/navigation";
 import type { UserDto } from "@/lib/api/types";
 import { hasRole, type Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
-import { SESSION_COOKIE } from "./cookies";
+import { sessionCookie } from "./cookies";
 import { sessionIdOf, sessionUser } from "./sessions";
 import { toUserDto } from "./users";
 
 /** The signed-in user of a page request (server components), from the session cookie. */
 export async function getCurrentUser(): Promise<UserDto | undefined> {
   // Next's cookies() skips a pair it cannot decode: a malformed cookie reads as signed out
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = (await cookies()).get(sessionCookie().name)?.value;
   if (!token) return undefined;
   const user = sessionUser(getRuntime().db, sessionIdOf(token));
   return user ? toUserDto(user) : undefined;

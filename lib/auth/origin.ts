@@ -1,20 +1,19 @@
 import "server-only";
+import { getRuntime, type Runtime } from "@/lib/runtime";
 import { bearerToken } from "./authenticate";
 
 /**
- * The origin browsers must send, derived from the request (Host and the
- * X-Forwarded-* headers of a proxy). The one place to change when the expected
- * origin comes from PUBLIC_URL instead.
+ * The origins browsers may send, never built from request headers (a client
+ * picks its own Host and X-Forwarded-*): exactly PUBLIC_URL's origin when it
+ * is set; otherwise the loopback spellings of the port the server listens on,
+ * so `npm start` works at whichever of them a person types.
  */
-function expectedOrigin(headers: Headers): string {
-  const proto = headers.get("x-forwarded-proto")?.split(",")[0].trim() || "http";
-  const host = headers.get("x-forwarded-host") || headers.get("host");
-  return `${proto}://${host}`;
-}
-
-/** Over HTTPS the session cookie is marked Secure. */
-export function isSecureRequest(headers: Headers): boolean {
-  return expectedOrigin(headers).startsWith("https:");
+export function expectedOrigins(runtime: Pick<Runtime, "env" | "port"> = getRuntime()): string[] {
+  if (runtime.env.PUBLIC_URL) return [runtime.env.PUBLIC_URL];
+  if (runtime.port === undefined) return [];
+  const port = runtime.port;
+  // through URL, so the default port is left out as browsers leave it out
+  return ["localhost", "127.0.0.1", "[::1]"].map((host) => new URL(`http://${host}:${port}`).origin);
 }
 
 /**
@@ -24,5 +23,5 @@ export function isSecureRequest(headers: Headers): boolean {
  */
 export function originAllowed(headers: Headers): boolean {
   const origin = headers.get("origin");
-  return origin ? origin === expectedOrigin(headers) : bearerToken(headers) !== undefined;
+  return origin ? expectedOrigins().includes(origin) : bearerToken(headers) !== undefined;
 }

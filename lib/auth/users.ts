@@ -8,6 +8,7 @@ import {
   listUsers,
   type SessionUser,
   updateUser,
+  upgradePasswordHash,
 } from "@/db/auth-queries";
 import type { Db } from "@/db/client";
 import type { User } from "@/db/schema";
@@ -17,8 +18,8 @@ import type { ManagedUserDto, Page, UserDto } from "@/lib/api/types";
 import { AppError } from "@/lib/errors";
 import type { Logger } from "@/lib/logger";
 import { getRealtime } from "@/lib/realtime/hub";
-import { Role } from "@/lib/roles";
-import { hashPassword } from "./password";
+import { isRole, Role } from "@/lib/roles";
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./password";
 
 export function toUserDto(user: SessionUser): UserDto {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
@@ -40,6 +41,38 @@ export function normalizeEmail(email: string): string {
 
 export function userByEmail(db: Db, email: string): User | undefined {
   return findUserByEmail(db, normalizeEmail(email));
+}
+
+/**
+ * The user these credentials belong to, or undefined. A disabled account, or
+ * one whose role Gatehouse does not know (a tampered row), never signs in; an
+ * unknown email costs the same KDF time as a known one. A hash made with other
+ * KDF parameters than today's is upgraded now that the password is known.
+ */
+export async function checkCredentials(
+  db: Db,
+  email: string,
+  password: string,
+  log: Logger,
+): Promise<User | undefined> {
+  const user = userByEmail(db, email);
+  if (!user || user.disabledAt !== null || !isRole(user.role)) {
+    await burnPasswordCheck(password);
+    return undefined;
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+  if (needsRehash(user.passwordHash)) {
+    try {
+      const upgraded = await hashPassword(password);
+      if (upgradePasswordHash(db, user.id, user.passwordHash, upgraded)) {
+        log.info({ userId: user.id }, "password hash upgraded to the current KDF cost");
+      }
+    } catch (err) {
+      // the sign-in itself is fine: the upgrade is tried again at the next one
+      log.error({ err, userId: user.id }, "could not upgrade the password hash");
+    }
+  }
+  return user;
 }
 
 export async function createUser(db: Db, input: CreateUserBody): Promise<User> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { type Db, migrateDatabase, openDatabase, type Sqlite } from "@/db/client";
-import { FailureLimiter } from "@/lib/auth/rate-limit";
+import { SignInLimits } from "@/lib/auth/rate-limit";
 import { bootstrapFirstAdmin } from "@/lib/auth/users";
 import { Engine } from "@/lib/engine/engine";
 import { registeredWorkflows } from "@/lib/engine/registry";
@@ -29,10 +29,8 @@ export async function boot(env: Env, log: Logger, options: { onCommit?: () => vo
     sqlite,
     engine,
     log,
-    loginLimits: {
-      perAccount: new FailureLimiter(10, 15 * 60 * 1000),
-      perAddress: new FailureLimiter(50, 15 * 60 * 1000),
-    },
+    signInLimits: new SignInLimits(),
+    port: undefined,
   };
   setRuntime(runtime);
   return runtime;

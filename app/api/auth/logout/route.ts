@@ -3,7 +3,6 @@ import { route } from "@/lib/api/http";
 import type { OkResponse } from "@/lib/api/types";
 import { clearSessionCookie } from "@/lib/auth/cookies";
 import { assertMutation, requireSession } from "@/lib/auth/guard";
-import { isSecureRequest } from "@/lib/auth/origin";
 import { endSession } from "@/lib/auth/sessions";
 import { getRealtime } from "@/lib/realtime/hub";
 import { Role } from "@/lib/roles";
@@ -16,6 +15,6 @@ export const POST = route(async (req) => {
   // a session that ended must not keep receiving live updates
   getRealtime()?.disconnectSession(sessionId);
   const res = NextResponse.json({ ok: true } satisfies OkResponse);
-  clearSessionCookie(res, { secure: isSecureRequest(req.headers) });
+  clearSessionCookie(res);
   return res;
 });
