@@ -160,7 +160,7 @@ export function getCheckpoint(db: Db, id: string) {
   return db.select().from(checkpoints).where(eq(checkpoints.id, id)).get();
 }
 
-export function listEventsAfter(db: Db, afterId: number, limit: number) {
+function listEventsAfter(db: Db, afterId: number, limit: number) {
   return db
     .select()
     .from(workflowEvents)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventDto, LiveEvent } from "@/lib/api/types";
+import type { LiveBatch } from "@/lib/realtime/protocol";
 import { Api, waitFor } from "./helpers/api";
 import { addUser, disableUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
@@ -60,7 +61,9 @@ describe("realtime", () => {
   it("delivers committed events in id order to a signed-in socket, and ends with the session", async () => {
     const socket = connect(server.url, { origin: server.url, cookie });
     const events: LiveEvent[] = [];
+    const batches: LiveBatch[] = [];
     onEvents(socket, (e) => events.push(e));
+    socket.on("events", (batch) => batches.push(batch));
     const hello = new Promise<{ lastEventId: number }>((resolve) => socket.once("hello", resolve));
     expect(await outcome(socket)).toEqual({ connected: true });
     const { lastEventId } = await hello;
@@ -76,8 +79,14 @@ describe("realtime", () => {
     await expect
       .poll(() => events.some((e) => e.type === "checkpoint.created" && e.runId === runId), { timeout: 10_000 })
       .toBe(true);
+    // each stream's batches come in order, numbered one after another, with their events in id order
+    for (const stream of ["runs", "queue"]) {
+      const onStream = batches.filter((b) => b.stream === stream);
+      expect(onStream.map((b) => b.seq)).toEqual(onStream.map((_, i) => i + 1));
+      const streamIds = onStream.flatMap((b) => b.events.map((e) => e.id));
+      expect(streamIds).toEqual([...streamIds].sort((a, b) => a - b));
+    }
     const ids = events.map((e) => e.id);
-    expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(ids.every((id) => id > lastEventId)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
 
@@ -89,7 +98,12 @@ describe("realtime", () => {
     const auditIds = audit.body.items
       .filter((e: LiveEvent) => e.runId === runId && onTheseStreams(e.type))
       .map((e: LiveEvent) => e.id);
-    expect(events.filter((e) => e.runId === runId).map((e) => e.id)).toEqual(auditIds);
+    expect(
+      events
+        .filter((e) => e.runId === runId)
+        .map((e) => e.id)
+        .sort((a, b) => a - b),
+    ).toEqual(auditIds);
     // each carries the summary of what it changed, as committed
     const created = events.find((e) => e.type === "checkpoint.created" && e.runId === runId);
     expect(created?.checkpoint).toMatchObject({ runId, status: "pending", step: "review-research" });

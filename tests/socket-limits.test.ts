@@ -3,7 +3,7 @@ import type { PresenceUpdate } from "@/lib/realtime/protocol";
 import { Api, pendingCheckpoint, waitFor } from "./helpers/api";
 import { addUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
-import { connectSocket, handshakeOutcome, nextDisconnect, type TestSocket } from "./socket-client";
+import { connectSocket, handshakeOutcome, nextDisconnect, type TestSocket, watchStreams } from "./socket-client";
 
 /** Issue 7, item 7: presence only for real pending checkpoints; sockets per user and messages per second capped. */
 
@@ -28,10 +28,11 @@ describe("socket limits", () => {
     return { socket, outcome: await handshakeOutcome(socket) };
   };
 
-  /** A reviewer's socket that records every presence update it is sent. */
+  /** A reviewer's socket on the queue page, recording every presence update it is sent. */
   const observer = async () => {
     const { socket, outcome } = await connectAs(reviewer);
     expect(outcome).toEqual({ connected: true });
+    await watchStreams(socket, ["queue"]);
     const updates: PresenceUpdate[] = [];
     socket.on("presence", (u) => updates.push(u));
     return updates;

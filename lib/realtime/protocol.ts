@@ -36,7 +36,7 @@ export type Hello = {
  * one run. A stream is a room; each batch on it has the stream's next `seq`,
  * so a missing batch is noticed and repaired by the catch-up.
  */
-export const liveStream = z
+const liveStream = z
   .string()
   .max(120)
   .regex(/^(runs|queue|run:[A-Za-z0-9-]{1,100})$/);

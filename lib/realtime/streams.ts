@@ -34,25 +34,35 @@ export class LiveStreamsHub {
   }
 
   deliver(events: LiveEvent[]): void {
-    const byRoom = new Map<string, { events: LiveEvent[]; forTokens: boolean }>();
-    const add = (room: string, event: LiveEvent, forTokens: boolean) => {
-      const entry = byRoom.get(room) ?? { events: [], forTokens };
-      entry.events.push(forTokens ? tokenView(event) : event);
-      byRoom.set(room, entry);
-    };
+    const byRoom = new Map<string, LiveEvent[]>();
+    // a token socket may be in two of its rooms (runs:read and its own runs): one message to both, sent once
+    const forTokens = new Map<string, { rooms: string[]; events: LiveEvent[] }>();
     let checkpointsChanged = false;
     for (const event of events) {
       if (CHECKPOINT_EVENT_TYPES.includes(event.type)) checkpointsChanged = true;
       const rooms = roomsForEvent(event, this.tokenSockets > 0 ? this.creators.of(event.runId) : null);
-      for (const room of rooms.people) add(room, event, false);
-      if (this.tokenSockets > 0) for (const room of rooms.tokens) add(room, event, true);
+      for (const room of rooms.people) {
+        const list = byRoom.get(room);
+        if (list) list.push(event);
+        else byRoom.set(room, [event]);
+      }
+      if (this.tokenSockets === 0 || rooms.tokens.length === 0) continue;
+      const key = rooms.tokens.join(" ");
+      const entry = forTokens.get(key) ?? { rooms: rooms.tokens, events: [] };
+      entry.events.push(tokenView(event));
+      forTokens.set(key, entry);
     }
-    for (const [room, entry] of byRoom) {
+    const rooms = this.io.of("/").adapter.rooms;
+    for (const [room, roomEvents] of byRoom) {
       // nobody listening: no message, and no seq to skip
-      if (!this.io.of("/").adapter.rooms.has(room)) continue;
+      if (!rooms.has(room)) continue;
       const seq = (this.seqs.get(room) ?? 0) + 1;
       this.seqs.set(room, seq);
-      this.io.to(room).emit(SocketEvent.events, { stream: room, seq, events: entry.events });
+      this.io.to(room).emit(SocketEvent.events, { stream: room, seq, events: roomEvents });
+    }
+    // API clients follow no streams: their batches carry no sequence (seq 0)
+    for (const entry of forTokens.values()) {
+      this.io.to(entry.rooms).emit(SocketEvent.events, { stream: "token", seq: 0, events: entry.events });
     }
     if (checkpointsChanged) this.schedulePendingCount();
   }
