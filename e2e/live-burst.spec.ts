@@ -1,0 +1,81 @@
+import type { Page, Request } from "@playwright/test";
+import { RUN_STATUS_BADGE } from "@/lib/status";
+import { apiAs, pendingCheckpoint } from "./support/api";
+import { expect, REVIEWER_A, signIn, test } from "./support/fixtures";
+import { expectLive, QueuePage, RunsPage } from "./support/pages";
+
+const RUNS = 20;
+
+/** Counts the API requests a page makes (its own fetches: the socket is not one). */
+function countApiRequests(page: Page) {
+  const seen: string[] = [];
+  page.on("request", (request: Request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) seen.push(`${request.method()} ${url.pathname}${url.search}`);
+  });
+  return {
+    reset: () => void seen.splice(0),
+    get count() {
+      return seen.length;
+    },
+    seen,
+  };
+}
+
+// SPEC §4: events carry the change; open tabs patch their cache instead of refetching per event
+test("a burst of 20 runs and decisions: the queue and the runs page end up as the API says, with few requests", async ({
+  browser,
+  baseURL,
+}) => {
+  const api = await apiAs(baseURL!);
+  const context = await browser.newContext({ baseURL });
+  const queuePage = await context.newPage();
+  await signIn(queuePage, REVIEWER_A);
+  const runsPage = await context.newPage();
+  const queue = new QueuePage(queuePage);
+  const runs = new RunsPage(runsPage);
+  await queue.goto();
+  await runs.goto();
+  await expectLive(queuePage);
+  await expectLive(runsPage);
+  await expect(runs.table).toBeVisible();
+  const onQueue = countApiRequests(queuePage);
+  const onRuns = countApiRequests(runsPage);
+
+  // the burst, through the API: 20 runs, each run's first checkpoint approved as soon as it is there
+  const started = await Promise.all(Array.from({ length: RUNS }, () => api.startRun("test-trivial")));
+  for (const run of started) {
+    const first = await pendingCheckpoint(api, run.id, "check-a");
+    await api.resolve(first.id, { action: "approve" });
+  }
+  // settled: every run waits at its second checkpoint
+  for (const run of started) await pendingCheckpoint(api, run.id, "check-b");
+
+  // the queue shows exactly the API's pending checkpoints, oldest first
+  const pending = (await api.checkpoints({ status: "pending", order: "oldest", limit: 50 })).items.map((c) => c.id);
+  await expect
+    .poll(async () =>
+      (await queue.list.getByRole("link").evaluateAll((links) => links.map((a) => a.getAttribute("href")))).map(
+        (href) => href?.replace("/review/", ""),
+      ),
+    )
+    .toEqual(pending);
+
+  // the runs page shows the API's newest runs with the API's statuses
+  const newest = (await api.runs({ limit: 25 })).items;
+  await expect
+    .poll(async () =>
+      runs.table.locator("tbody tr").evaluateAll((rows) =>
+        (rows as HTMLTableRowElement[]).map((row) => ({
+          id: row.querySelector("a[href^='/runs/']")?.getAttribute("href")?.replace("/runs/", ""),
+          status: row.cells[2]?.textContent,
+        })),
+      ),
+    )
+    .toEqual(newest.map((run) => ({ id: run.id, status: RUN_STATUS_BADGE[run.status].label })));
+
+  // each page asked the API at most 10 times for the whole burst (before: one refetch or more per event)
+  expect(onQueue.count, onQueue.seen.join("\n")).toBeLessThanOrEqual(10);
+  expect(onRuns.count, onRuns.seen.join("\n")).toBeLessThanOrEqual(10);
+  await context.close();
+});
