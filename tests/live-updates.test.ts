@@ -51,9 +51,11 @@ describe("live updates that carry the change", () => {
     expect(decided.checkpoint?.resolvedAt).not.toBeNull();
     // the run as committed with the decision (it went back to running)
     expect(decided.run).toMatchObject({ id: run.id, workflow: "test-trivial" });
-    // summaries only: no content, no notes, no state
-    expect(JSON.stringify(decided)).not.toContain("tighter");
+    // summaries only: no content, no notes, no state (the notes are in the audit event's own data, for people)
+    expect(JSON.stringify(decided.checkpoint)).not.toContain("tighter");
+    expect(decided.checkpoint).not.toHaveProperty("content");
     expect(decided.run).not.toHaveProperty("state");
+    expect(decided.data).toMatchObject({ action: "edit", notes: "tighter" });
     socket.close();
   });
 
