@@ -2,7 +2,7 @@ import { type InfiniteData, QueryClient, type QueryKey } from "@tanstack/react-q
 import { describe, expect, it } from "vitest";
 import { queryKeys } from "@/lib/api/query-keys";
 import type { CheckpointSummaryDto, LiveEvent, Page, RunDetailResponse, RunSummaryDto } from "@/lib/api/types";
-import { applyLiveEvent } from "./live-cache";
+import { applyLiveEvents } from "./live-cache";
 
 /** Unit tests of the cache patching with a real QueryClient (the socket tests run it against a real server). */
 
@@ -71,7 +71,7 @@ const pages = <T>(...list: Array<{ items: T[]; nextCursor: string | null }>): In
 function setup() {
   const client = new QueryClient();
   const refetched: QueryKey[] = [];
-  const apply = (e: LiveEvent) => applyLiveEvent(client, e, (key) => refetched.push(key));
+  const apply = (e: LiveEvent) => applyLiveEvents(client, [e], (key) => refetched.push(key));
   return { client, refetched, apply };
 }
 
@@ -172,6 +172,23 @@ describe("applyLiveEvent", () => {
       checkpoint: { status: "edited", reviewer: { name: "Ann" }, content: "full" },
     });
     expect(refetched).toEqual([key]);
+  });
+
+  it("a batch is one write per query: the queue's observers hear of five new checkpoints once", () => {
+    const { client } = setup();
+    client.setQueryData(queueKey, pages({ items: [], nextCursor: null }));
+    let writes = 0;
+    const stop = client.getQueryCache().subscribe((change) => {
+      if (change.type === "updated" && change.action.type === "success") writes += 1;
+    });
+    applyLiveEvents(
+      client,
+      ["a", "b", "c", "d", "e"].map((id, i) => event({ checkpoint: checkpoint(id, i) })),
+      () => {},
+    );
+    stop();
+    expect(ids(client.getQueryData(queueKey))).toEqual(["a", "b", "c", "d", "e"]);
+    expect(writes).toBe(1);
   });
 
   it("a run's page is patched at once and refetched for its steps and audit trail", () => {

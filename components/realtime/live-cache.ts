@@ -1,4 +1,4 @@
-import type { InfiniteData, QueryClient, QueryKey } from "@tanstack/react-query";
+import { hashKey, type InfiniteData, type QueryClient, type QueryKey } from "@tanstack/react-query";
 import type { CheckpointListParams, RunListParams } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import type {
@@ -28,32 +28,65 @@ export type Refetch = (queryKey: QueryKey) => void;
 type Sortable = { id: string; createdAt: string };
 type ListData<T> = Page<T> | InfiniteData<Page<T>>;
 
-export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent, refetch: Refetch): void {
-  if (event.run) applyRun(queryClient, event.run, refetch);
-  if (event.checkpoint) applyCheckpoint(queryClient, event.checkpoint, refetch);
-  // a run's page shows its steps and audit trail, which events do not carry: refetch it (coalesced)
-  const detailKey = queryKeys.runs.detail(event.runId);
-  if (queryClient.getQueryState(detailKey)) refetch(detailKey);
+/**
+ * The cache as a batch of events changes it: reads see the batch's earlier
+ * changes, and each query is written once at the end, so its observers
+ * (and React) hear of a batch once, not once per event.
+ */
+class CacheDraft {
+  private readonly writes = new Map<string, { key: QueryKey; data: unknown }>();
+
+  constructor(readonly client: QueryClient) {}
+
+  queries<T>(prefix: QueryKey): Array<[QueryKey, T | undefined]> {
+    return this.client
+      .getQueriesData<T>({ queryKey: prefix })
+      .map(([key, data]) => [key, (this.writes.get(hashKey(key))?.data as T | undefined) ?? data]);
+  }
+
+  get<T>(key: QueryKey): T | undefined {
+    return (this.writes.get(hashKey(key))?.data as T | undefined) ?? this.client.getQueryData<T>(key);
+  }
+
+  set(key: QueryKey, data: unknown): void {
+    this.writes.set(hashKey(key), { key, data });
+  }
+
+  commit(): void {
+    for (const { key, data } of this.writes.values()) this.client.setQueryData(key, data);
+  }
 }
 
-function applyRun(queryClient: QueryClient, run: RunSummaryDto, refetch: Refetch): void {
-  for (const [key, data] of queryClient.getQueriesData<ListData<RunSummaryDto>>({ queryKey: queryKeys.runs.all })) {
+/** Applies a batch of events (in order) to the cache. */
+export function applyLiveEvents(queryClient: QueryClient, events: readonly LiveEvent[], refetch: Refetch): void {
+  const draft = new CacheDraft(queryClient);
+  for (const event of events) {
+    if (event.run) applyRun(draft, event.run, refetch);
+    if (event.checkpoint) applyCheckpoint(draft, event.checkpoint, refetch);
+    // a run's page shows its steps and audit trail, which events do not carry: refetch it (coalesced)
+    const detailKey = queryKeys.runs.detail(event.runId);
+    if (queryClient.getQueryState(detailKey)) refetch(detailKey);
+  }
+  draft.commit();
+}
+
+function applyRun(draft: CacheDraft, run: RunSummaryDto, refetch: Refetch): void {
+  for (const [key, data] of draft.queries<ListData<RunSummaryDto>>(queryKeys.runs.all)) {
     if (!data || key[1] !== "list") continue;
     const params = key[2] as RunListParams;
     const matches =
       (!params.status || params.status === run.status) && (!params.workflow || params.workflow === run.workflow);
     const next = patchList(data, run, { matches, order: "newest", isNewer: isNewerRun, limit: params.limit });
     if (next === "refetch") refetch(key);
-    else if (next !== data) queryClient.setQueryData(key, next);
+    else if (next !== data) draft.set(key, next);
   }
-  queryClient.setQueryData<RunDetailResponse>(queryKeys.runs.detail(run.id), (detail) =>
-    detail && isNewerRun(run, detail.run) ? { ...detail, run: { ...detail.run, ...run } } : detail,
-  );
+  const detailKey = queryKeys.runs.detail(run.id);
+  const detail = draft.get<RunDetailResponse>(detailKey);
+  if (detail && isNewerRun(run, detail.run)) draft.set(detailKey, { ...detail, run: { ...detail.run, ...run } });
 }
 
-function applyCheckpoint(queryClient: QueryClient, checkpoint: CheckpointSummaryDto, refetch: Refetch): void {
-  const lists = queryClient.getQueriesData<ListData<CheckpointSummaryDto>>({ queryKey: queryKeys.checkpoints.all });
-  for (const [key, data] of lists) {
+function applyCheckpoint(draft: CacheDraft, checkpoint: CheckpointSummaryDto, refetch: Refetch): void {
+  for (const [key, data] of draft.queries<ListData<CheckpointSummaryDto>>(queryKeys.checkpoints.all)) {
     if (!data || key[1] !== "list") continue;
     const params = key[2] as CheckpointListParams;
     // a text search runs on the server's index: the client cannot tell whether this checkpoint matches
@@ -68,12 +101,12 @@ function applyCheckpoint(queryClient: QueryClient, checkpoint: CheckpointSummary
       limit: params.limit,
     });
     if (next === "refetch") refetch(key);
-    else if (next !== data) queryClient.setQueryData(key, next);
+    else if (next !== data) draft.set(key, next);
   }
   const detailKey = queryKeys.checkpoints.detail(checkpoint.id);
-  const detail = queryClient.getQueryData<CheckpointResponse>(detailKey);
+  const detail = draft.get<CheckpointResponse>(detailKey);
   if (detail && isNewerCheckpoint(checkpoint, detail.checkpoint)) {
-    queryClient.setQueryData<CheckpointResponse>(detailKey, { checkpoint: { ...detail.checkpoint, ...checkpoint } });
+    draft.set(detailKey, { checkpoint: { ...detail.checkpoint, ...checkpoint } });
     // the detail also shows the edit and the notes, which summaries leave out
     if (checkpoint.status !== CheckpointStatus.pending) refetch(detailKey);
   }

@@ -9,7 +9,7 @@ import {
   SocketEvent,
   type StreamPositions,
 } from "@/lib/realtime/protocol";
-import { applyLiveEvent, type Refetch } from "./live-cache";
+import { applyLiveEvents, type Refetch } from "./live-cache";
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -93,7 +93,7 @@ export class LiveClient {
     if (!this.interest.has(batch.stream)) return;
     if (known && batch.seq > known.seq + 1) await this.catchUp(known.lastId);
     if (known && batch.seq <= known.seq) return;
-    for (const event of batch.events) this.apply(event);
+    this.apply(batch.events);
     const lastId = batch.events.at(-1)?.id ?? known?.lastId ?? 0;
     this.positions.set(batch.stream, { seq: batch.seq, lastId });
   }
@@ -105,7 +105,7 @@ export class LiveClient {
     try {
       for (let page = 0; page < maxPages; page++) {
         const response = await this.options.eventsAfter(after);
-        for (const event of response.items) this.apply(event);
+        this.apply(response.items);
         if (!response.hasMore) return;
         after = response.lastId;
       }
@@ -115,15 +115,19 @@ export class LiveClient {
     await this.options.queryClient.invalidateQueries();
   }
 
-  private apply(event: LiveEvent): void {
-    if (this.seen.has(event.id)) return;
-    this.seen.add(event.id);
-    if (this.seen.size > SEEN_LIMIT) {
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+  /** The events not applied yet, applied once each, as one change of the cache. */
+  private apply(events: readonly LiveEvent[]): void {
+    const fresh = events.filter((event) => !this.seen.has(event.id));
+    for (const event of fresh) {
+      this.seen.add(event.id);
+      this.lastSeenId = Math.max(this.lastSeenId, event.id);
     }
-    this.lastSeenId = Math.max(this.lastSeenId, event.id);
-    applyLiveEvent(this.options.queryClient, event, this.options.refetch);
+    while (this.seen.size > SEEN_LIMIT) {
+      const oldest = this.seen.values().next().value;
+      if (oldest === undefined) break;
+      this.seen.delete(oldest);
+    }
+    if (fresh.length > 0) applyLiveEvents(this.options.queryClient, fresh, this.options.refetch);
   }
 
   /** Batches and catch-ups run one after another, in arrival order. */
