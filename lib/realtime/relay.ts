@@ -7,7 +7,7 @@ import type { Logger } from "@/lib/logger";
 
 const BATCH = 500;
 /** Under load, flushes are at least this far apart: one read and one message per room carry many commits. */
-const MIN_FLUSH_GAP_MS = 25;
+const MIN_FLUSH_GAP_MS = 50;
 
 /**
  * The outbox relay: workflow_events rows are committed first, then read here in
