@@ -365,7 +365,8 @@ async function measure(
             decisions.add(performance.now() - started);
             if (res.status === 200) decided += 1;
             else failedDecisions += 1;
-          });
+          })
+          .catch(() => failedDecisions++);
       }
     });
 
