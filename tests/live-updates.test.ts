@@ -61,6 +61,7 @@ describe("live updates that carry the change", () => {
 
   it("a batch that never arrives is noticed by its stream's seq; the catch-up repairs the cache", async () => {
     const real = connectSocket(server.url, { origin: server.url, cookie: admin.sessionCookie! });
+    const connected = handshakeOutcome(real);
     // the socket the client sees: the real one, except that the first queue batch after `drop` is lost
     const handlers = new Map<string, Array<(payload: unknown) => void>>();
     const deliver = (event: string, payload: unknown) => {
@@ -109,7 +110,7 @@ describe("live updates that carry the change", () => {
       refetch: () => {},
     });
     live.watch("queue");
-    expect(await handshakeOutcome(real)).toEqual({ connected: true });
+    expect(await connected).toEqual({ connected: true });
     await waitFor(async () => helloSeen, 5000, "hello");
     await new Promise((resolve) => setTimeout(resolve, 200));
 
