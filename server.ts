@@ -6,6 +6,7 @@ import { clientAddress } from "@/lib/auth/rate-limit";
 import { sweepExpiredSessions } from "@/lib/auth/sessions";
 import { loadEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import type { StepText } from "@/lib/model";
 import type { EventRelay } from "@/lib/realtime/relay";
 import { attachRealtime } from "@/lib/realtime/socket-server";
 import { boot } from "@/lib/server/boot";
@@ -16,7 +17,11 @@ async function main() {
   const dev = env.NODE_ENV === "development";
   let relay: EventRelay | undefined;
   // every commit that appended events wakes the outbox relay
-  const runtime = await boot(env, logger, { onCommit: () => relay?.notify() });
+  let sendStepText: ((update: StepText) => void) | undefined;
+  const runtime = await boot(env, logger, {
+    onCommit: () => relay?.notify(),
+    onStepText: (update) => sendStepText?.(update),
+  });
   logger.info({ database: env.DATABASE_URL }, "database migrated");
 
   const app = next({ dev, dir: process.cwd() });
@@ -39,6 +44,7 @@ async function main() {
 
   const realtime = attachRealtime(server, runtime);
   relay = realtime.relay;
+  sendStepText = realtime.sendStepText;
   // Socket.IO answers its own path; in dev, Next's hot-reload socket gets the rest
   const nextUpgrade = dev ? app.getUpgradeHandler() : undefined;
   server.on("upgrade", (req, socket, head) => {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CONTENT_TYPES } from "../lib/content-type";
 import { ACTOR_TYPES, EVENT_TYPES } from "../lib/events";
+import type { ModelUsage } from "../lib/model";
 import { ROLES } from "../lib/roles";
 import type { RunError } from "../lib/run-error";
 import { DEFAULT_TOKEN_SCOPES, type TokenScope } from "../lib/scopes";
@@ -87,6 +88,9 @@ export const workflowRuns = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     finishedAt: integer("finished_at"),
+    // tokens used by the run's model steps so far (the run list shows them)
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
   },
   (t) => [
     index("runs_created_idx").on(t.createdAt, t.id),
@@ -109,6 +113,9 @@ export const workflowSteps = sqliteTable(
     attempt: integer("attempt").notNull(),
     status: text("status", { enum: STEP_STATUSES }).notNull(),
     output: text("output", { mode: "json" }).$type<JsonObject>(),
+    // a model agent's step: which model wrote the output, and the tokens it took
+    model: text("model"),
+    usage: text("usage", { mode: "json" }).$type<ModelUsage>(),
     error: text("error"),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at").notNull(),

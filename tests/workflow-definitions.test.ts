@@ -17,7 +17,7 @@ describe("GET /api/workflow-definitions (test workflows registered, as in every 
 
   it("lists the registered workflows with their steps and their input as JSON Schema", async () => {
     const definitions = await api.definitions();
-    expect(definitions.map((d) => d.id).sort()).toEqual(["content-pipeline", ...TEST_WORKFLOWS].sort());
+    expect(definitions.map((d) => d.id).sort()).toEqual(["content-pipeline", "support-reply", ...TEST_WORKFLOWS].sort());
 
     const pipeline = definitions.find((d) => d.id === "content-pipeline");
     expect(pipeline).toMatchObject({ name: "Content pipeline", description: expect.any(String) });
@@ -70,7 +70,7 @@ describe("without GATEHOUSE_TEST_WORKFLOWS (=0, as in production)", () => {
   afterAll(() => server?.stop());
 
   it("lists only the shipped workflow", async () => {
-    expect((await api.definitions()).map((d) => d.id)).toEqual(["content-pipeline"]);
+    expect((await api.definitions()).map((d) => d.id)).toEqual(["content-pipeline", "support-reply"]);
   });
 
   it.each(TEST_WORKFLOWS)("refuses to start %s: 400 unknown_workflow, nothing written", async (workflow) => {

@@ -1,9 +1,18 @@
 import "server-only";
+import type { ModelMessage } from "ai";
 import { z } from "zod";
 
 export type WorkflowState = Record<string, unknown>;
 
-type AgentContext = {
+/** What a model agent asks the model (or, with no model server configured, the offline writer). */
+export type ModelWrite = {
+  system?: string;
+  messages: ModelMessage[];
+  /** The deterministic text written when no model server is configured. */
+  offline: () => string;
+};
+
+export type AgentContext = {
   runId: string;
   input: Readonly<Record<string, unknown>>;
   state: Readonly<WorkflowState>;
@@ -13,6 +22,11 @@ type AgentContext = {
   attempt: number;
   /** Stable across crashes and retries of the same step round: `runId:step:round`. */
   idempotencyKey: string;
+  /**
+   * The model server (MODEL_BASE_URL) or the offline writer: the text streams to
+   * the run page as it comes, and the model and tokens are kept with the step.
+   */
+  model: { write(request: ModelWrite): Promise<string> };
 };
 
 /**
@@ -36,6 +50,44 @@ export type AgentStep = {
   retries: number;
   backoffMs: number;
 };
+
+/**
+ * An agent that writes `state[output]` with a model (SPEC §8). Its messages are
+ * the prompt and, after a reject, the version the reviewer rejected and their
+ * notes. With no model server configured, `offline` writes the text.
+ */
+export function modelAgent(
+  name: string,
+  spec: {
+    system?: string;
+    prompt: (ctx: AgentContext) => string;
+    output: string;
+    offline?: (ctx: AgentContext) => string;
+    retries?: number;
+    backoffMs?: number;
+  },
+): AgentStep {
+  return agent(
+    name,
+    async (ctx) => {
+      const messages: ModelMessage[] = [{ role: "user", content: spec.prompt(ctx) }];
+      const rejected = ctx.state[spec.output];
+      if (ctx.feedback) {
+        if (typeof rejected === "string") messages.push({ role: "assistant", content: rejected });
+        messages.push({
+          role: "user",
+          content: `A reviewer sent this back with these notes:\n${ctx.feedback}\n\nWrite a new version that addresses them.`,
+        });
+      }
+      const offline = () =>
+        spec.offline?.(ctx) ??
+        `(Written by the offline demo model: no model server is configured.)\n\n${spec.prompt(ctx)}`;
+      return { [spec.output]: await ctx.model.write({ system: spec.system, messages, offline }) };
+    },
+    // a model server's hiccups (429, 5xx, a cut stream) are worth a few patient tries
+    { retries: spec.retries ?? 3, backoffMs: spec.backoffMs ?? 1000 },
+  );
+}
 
 export type RejectPolicy = "fail" | "retry";
 

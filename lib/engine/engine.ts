@@ -6,11 +6,13 @@ import type { Checkpoint, WorkflowRun } from "@/db/schema";
 import { AppError, validationDetails } from "@/lib/errors";
 import type { Actor } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
+import type { StepText } from "@/lib/model";
 import { RunStatus } from "@/lib/status";
 import { arriveAtStep, type Managers, type Next, resumeAfterDecision } from "./advance";
 import { CheckpointManager, type Decision } from "./checkpoint-manager";
 import { CommitQueue } from "./commit-queue";
 import type { WorkflowDefinition } from "./define";
+import { ModelClient, type ModelConfig } from "./model-client";
 import { Runner } from "./runner";
 import { loadRunOrThrow, WorkflowStatusManager } from "./status-manager";
 
@@ -21,6 +23,10 @@ export type EngineOptions = {
   log: Logger;
   /** Called after every commit that appended events (the realtime relay reads them from the outbox). */
   onCommit?: () => void;
+  /** The model server model agents write with (null: the offline writer). */
+  model?: ModelConfig | null;
+  /** A model step's text so far, while it streams (the realtime layer sends it to the run's watchers). */
+  onStepText?: (update: StepText) => void;
 };
 
 export type StartRequest = {
@@ -49,7 +55,15 @@ export class Engine {
     this.commits = new CommitQueue(options.db, options.onCommit);
     const statuses = new WorkflowStatusManager();
     this.managers = { statuses, checkpoints: new CheckpointManager(statuses) };
-    this.runner = new Runner(this.commits, this.managers, (id) => this.definitionOf(id), options.concurrency, this.log);
+    this.runner = new Runner(
+      this.commits,
+      this.managers,
+      (id) => this.definitionOf(id),
+      options.concurrency,
+      this.log,
+      new ModelClient(options.model ?? null),
+      (update) => options.onStepText?.(update),
+    );
   }
 
   listWorkflows(): WorkflowDefinition[] {
@@ -112,6 +126,8 @@ export class Engine {
           createdAt: now,
           updatedAt: now,
           finishedAt: null,
+          inputTokens: 0,
+          outputTokens: 0,
         },
         request.actor,
         { workflow: def.id },

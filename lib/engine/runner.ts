@@ -4,12 +4,14 @@ import type { WorkflowRun } from "@/db/schema";
 import { errorMessage, isAppError } from "@/lib/errors";
 import { SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
+import type { StepText } from "@/lib/model";
 import type { RunError } from "@/lib/run-error";
 import { RESUMABLE_RUN_STATUSES, RunStatus, StepStatus } from "@/lib/status";
 import { type Advanced, arriveAtStep, type Managers, type Next } from "./advance";
 import { type AgentResult, recordStep, runAgent } from "./agent-step";
 import type { CommitQueue } from "./commit-queue";
 import type { AgentStep, WorkflowDefinition } from "./define";
+import type { ModelClient } from "./model-client";
 import { loadRunOrThrow } from "./status-manager";
 
 /**
@@ -44,6 +46,8 @@ export class Runner {
     private readonly definitionOf: (workflowId: string) => WorkflowDefinition,
     private readonly concurrency: number,
     private readonly log: Logger,
+    private readonly models: ModelClient,
+    private readonly onText: (update: StepText) => void,
   ) {}
 
   enqueue(runId: string): void {
@@ -127,14 +131,16 @@ export class Runner {
       const result = await runAgent(current, step, {
         log: this.log,
         shouldStop: () => this.stopping,
-        recordFailedAttempt: (attempt, startedAt, error) =>
+        models: this.models,
+        onText: this.onText,
+        recordFailedAttempt: (attempt, startedAt, error, modelUse) =>
           this.commits.write((tx) =>
             recordStep(
               tx,
               current,
               step,
               { status: StepStatus.failed, attempt, startedAt, finishedAt: Date.now() },
-              { error: errorMessage(error) },
+              { error: errorMessage(error), modelUse },
             ),
           ),
       });
@@ -159,13 +165,15 @@ export class Runner {
         state: { ...run.state, ...result.output },
         position: run.position + 1,
         feedback: null,
+        inputTokens: run.inputTokens + (result.modelUse?.usage.inputTokens ?? 0),
+        outputTokens: run.outputTokens + (result.modelUse?.usage.outputTokens ?? 0),
       });
       recordStep(
         tx,
         run,
         step,
         { status: StepStatus.completed, attempt: result.attempt, startedAt: result.startedAt, finishedAt },
-        { output: result.output },
+        { output: result.output, modelUse: result.modelUse },
       );
       return arriveAtStep(tx, this.managers, def, advanced, SYSTEM_ACTOR);
     });
@@ -190,7 +198,7 @@ export class Runner {
         run,
         step,
         { status: StepStatus.failed, attempt: result.attempt, startedAt: result.startedAt, finishedAt },
-        { error: error.message },
+        { error: error.message, modelUse: result.modelUse },
       );
       const failed = this.managers.statuses.transition(tx, run, RunStatus.failed, SYSTEM_ACTOR, {
         patch: { error, finishedAt },

@@ -36,7 +36,16 @@ function insertStatement<T extends SQLiteTable>(db: Db, table: T, omit: readonly
 
 export type RunWrite = Pick<
   WorkflowRun,
-  "status" | "state" | "position" | "round" | "feedback" | "error" | "finishedAt" | "updatedAt"
+  | "status"
+  | "state"
+  | "position"
+  | "round"
+  | "feedback"
+  | "error"
+  | "finishedAt"
+  | "updatedAt"
+  | "inputTokens"
+  | "outputTokens"
 >;
 export type CheckpointClose = Pick<
   Checkpoint,
@@ -84,6 +93,8 @@ export function prepareStatements(db: Db) {
       error: column("error"),
       finishedAt: column("finishedAt"),
       updatedAt: column("updatedAt"),
+      inputTokens: column("inputTokens"),
+      outputTokens: column("outputTokens"),
     })
     .where(
       and(

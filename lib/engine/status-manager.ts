@@ -7,7 +7,12 @@ import { appendEvent } from "./audit";
 import type { Tx } from "./statements";
 
 /** What a change may write besides the status. */
-export type RunPatch = Partial<Pick<WorkflowRun, "state" | "position" | "round" | "feedback" | "error" | "finishedAt">>;
+export type RunPatch = Partial<
+  Pick<
+    WorkflowRun,
+    "state" | "position" | "round" | "feedback" | "error" | "finishedAt" | "inputTokens" | "outputTokens"
+  >
+>;
 
 export type TransitionOptions = {
   patch?: RunPatch;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { EventDto, LiveEvent } from "@/lib/api/types";
 import { CHECKPOINT_EVENT_TYPES, EventType } from "@/lib/events";
+import type { StepText } from "@/lib/model";
 
 /** The events that change what the run list shows (a run's status); step events only touch the run's own page. */
 const RUN_LIST_EVENT_TYPES: readonly string[] = [EventType.runCreated, EventType.runStatus];
@@ -12,6 +13,7 @@ export const SocketEvent = {
   events: "events",
   watch: "watch",
   pendingCount: "pending:count",
+  stepText: "step:text",
   presenceJoin: "presence:join",
   presenceLeave: "presence:leave",
   presence: "presence",
@@ -55,6 +57,8 @@ export interface ServerToClientEvents {
   [SocketEvent.hello]: (hello: Hello) => void;
   [SocketEvent.events]: (batch: LiveBatch) => void;
   [SocketEvent.pendingCount]: (count: { pending: number }) => void;
+  /** A model step's text so far, on its run's stream (not stored, not in the audit log). */
+  [SocketEvent.stepText]: (update: StepText) => void;
   [SocketEvent.presence]: (update: PresenceUpdate) => void;
   [SocketEvent.presenceSnapshot]: (snapshot: PresenceSnapshot) => void;
 }

@@ -3,6 +3,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { stillAuthenticated } from "@/lib/auth/authenticate";
 import type { Logger } from "@/lib/logger";
+import type { StepText } from "@/lib/model";
 import type { Runtime } from "@/lib/runtime";
 import { TokenScope } from "@/lib/scopes";
 import { admitSockets, cutOversizedFrames, engineOptions } from "./handshake";
@@ -51,7 +52,10 @@ function recheckSessions(io: RealtimeServer, runtime: Runtime, log: Logger): voi
  * token; the server decides the rooms; events come only from the outbox
  * relay, after commit. Frames, sockets per person and messages per second are capped.
  */
-export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { relay: EventRelay; io: RealtimeServer } {
+export function attachRealtime(
+  httpServer: HttpServer,
+  runtime: Runtime,
+): { relay: EventRelay; io: RealtimeServer; sendStepText: (update: StepText) => void } {
   const log = runtime.log.child({ component: "realtime" });
   // other upgrades (Next's hot reload in dev) are left to server.ts
   const io: RealtimeServer = new Server(httpServer, {
@@ -102,5 +106,7 @@ export function attachRealtime(httpServer: HttpServer, runtime: Runtime): { rela
     },
     disconnectToken: (tokenId) => io.in(Rooms.token(tokenId)).disconnectSockets(true),
   });
-  return { relay, io };
+  // a model's text as it streams goes to the run's page only (and to a reviewer waiting on that run)
+  const sendStepText = (update: StepText) => io.to(Rooms.run(update.runId)).emit(SocketEvent.stepText, update);
+  return { relay, io, sendStepText };
 }
