@@ -143,6 +143,8 @@ export const checkpoints = sqliteTable(
     showKey: text("show_key").notNull(),
     contentType: text("content_type", { enum: CONTENT_TYPES }).notNull(),
     content: text("content").notNull(),
+    // the model that wrote the content shown (null: a plain agent's output)
+    model: text("model"),
     status: text("status", { enum: CHECKPOINT_STATUSES }).notNull(),
     editedContent: text("edited_content"),
     notes: text("notes"),

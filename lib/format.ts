@@ -1,3 +1,5 @@
+import { OFFLINE_MODEL } from "@/lib/model";
+
 /** Display helpers shared by the pages (client-safe, no dependencies). */
 
 const SECOND = 1000;
@@ -78,4 +80,14 @@ export function reviewingText(names: string[]): string {
   if (names.length === 0) return "";
   if (names.length === 1) return `${names[0]} is reviewing`;
   return `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are reviewing`;
+}
+
+/** How the UI names a model: the built-in offline writer is said to be one. */
+export function modelLabel(model: string): string {
+  return model === OFFLINE_MODEL ? "offline demo model" : model;
+}
+
+/** "1,204 in · 388 out", the tokens a model used. */
+export function formatTokens(input: number, output: number): string {
+  return `${input.toLocaleString("en")} in · ${output.toLocaleString("en")} out`;
 }

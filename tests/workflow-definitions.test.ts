@@ -17,7 +17,9 @@ describe("GET /api/workflow-definitions (test workflows registered, as in every 
 
   it("lists the registered workflows with their steps and their input as JSON Schema", async () => {
     const definitions = await api.definitions();
-    expect(definitions.map((d) => d.id).sort()).toEqual(["content-pipeline", "support-reply", ...TEST_WORKFLOWS].sort());
+    expect(definitions.map((d) => d.id).sort()).toEqual(
+      ["content-pipeline", "support-reply", ...TEST_WORKFLOWS].sort(),
+    );
 
     const pipeline = definitions.find((d) => d.id === "content-pipeline");
     expect(pipeline).toMatchObject({ name: "Content pipeline", description: expect.any(String) });

@@ -21,6 +21,7 @@ function run(id: string, s: number, patch: Partial<RunSummaryDto> = {}): RunSumm
     createdAt: at(s),
     updatedAt: at(s),
     finishedAt: null,
+    tokens: { input: 0, output: 0 },
     ...patch,
   };
 }
@@ -36,6 +37,7 @@ function checkpoint(id: string, s: number, patch: Partial<CheckpointSummaryDto> 
     showKey: "notes",
     contentType: "text",
     preview: "notes…",
+    model: null,
     status: "pending",
     edited: false,
     reviewer: null,

@@ -1,6 +1,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import type { Socket } from "socket.io-client";
 import type { EventsResponse, LiveEvent } from "@/lib/api/types";
+import type { StepText } from "@/lib/model";
 import {
   type ClientToServerEvents,
   type Hello,
@@ -24,6 +25,8 @@ export type LiveClientOptions = {
   maxCatchUpPages?: number;
   onHello?: (hello: Hello) => void;
   onPendingCount?: (pending: number) => void;
+  /** A model step's text so far, on a watched run's stream. */
+  onStepText?: (update: StepText) => void;
 };
 
 const SEEN_LIMIT = 5000;
@@ -48,6 +51,7 @@ export class LiveClient {
     socket.on(SocketEvent.hello, (hello) => this.onHello(hello));
     socket.on(SocketEvent.events, (batch) => this.enqueue(() => this.onBatch(batch)));
     socket.on(SocketEvent.pendingCount, ({ pending }) => options.onPendingCount?.(pending));
+    socket.on(SocketEvent.stepText, (update) => options.onStepText?.(update));
   }
 
   /** This tab shows `stream` until the returned function is called (counted: two pages may show one stream). */

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { api } from "@/lib/api/endpoints";
+import type { StepText } from "@/lib/model";
 import {
   type ClientToServerEvents,
   type LiveStream,
@@ -24,6 +25,8 @@ type RealtimeContextValue = {
   live: LiveClient | null;
   presence: PresenceSnapshot;
   pendingCount: number | null;
+  /** The text so far of each watched run's streaming model step. */
+  stepTexts: Record<string, StepText>;
 };
 
 const RealtimeContext = createContext<RealtimeContextValue | null>(null);
@@ -41,6 +44,7 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
   const [live, setLive] = useState<LiveClient | null>(null);
   const [presence, setPresence] = useState<PresenceSnapshot>({});
   const [pendingCount, setPendingCount] = useState<number | null>(null);
+  const [stepTexts, setStepTexts] = useState<Record<string, StepText>>({});
 
   useEffect(() => {
     // WebSocket only: browsers send no Origin on same-origin GETs, so the long-polling
@@ -57,6 +61,7 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
       refetch: scheduler.schedule,
       onHello: () => setState("live"),
       onPendingCount: setPendingCount,
+      onStepText: (update) => setStepTexts((current) => ({ ...current, [update.runId]: update })),
     });
     setSocket(s);
     setLive(client);
@@ -82,8 +87,8 @@ export function SocketProvider({ children }: { children: React.ReactNode }) {
   }, [queryClient]);
 
   const value = useMemo(
-    () => ({ state, socket, live, presence, pendingCount }),
-    [state, socket, live, presence, pendingCount],
+    () => ({ state, socket, live, presence, pendingCount, stepTexts }),
+    [state, socket, live, presence, pendingCount, stepTexts],
   );
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
@@ -103,6 +108,12 @@ export function useConnectionState(): ConnectionState {
 export function useLiveStream(stream: LiveStream | null): void {
   const { live } = useRealtime();
   useEffect(() => (live && stream ? live.watch(stream) : undefined), [live, stream]);
+}
+
+/** The text a model is writing for `runId` right now (the run's stream must be watched), if any. */
+export function useStepText(runId: string | undefined): StepText | undefined {
+  const { stepTexts } = useRealtime();
+  return runId ? stepTexts[runId] : undefined;
 }
 
 /** Checkpoints waiting for a decision, kept live by the server (null until the socket has said). */

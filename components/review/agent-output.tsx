@@ -4,7 +4,7 @@ import { useState } from "react";
 import Markdown, { type Components } from "react-markdown";
 import { Card } from "@/components/ui/card";
 import type { CheckpointDto } from "@/lib/api/types";
-import { prettyJson } from "@/lib/format";
+import { modelLabel, prettyJson } from "@/lib/format";
 import { safeUrlTransform } from "@/lib/safe-url";
 
 /**
@@ -72,7 +72,19 @@ export function AgentOutput({ checkpoint }: { checkpoint: CheckpointDto }) {
     );
 
   return (
-    <Card title="Agent output" titleId="agent-output-title" actions={toggle} className="flex flex-col">
+    <Card
+      title="Agent output"
+      titleId="agent-output-title"
+      actions={
+        <div className="flex items-center gap-3">
+          {checkpoint.model ? (
+            <span className="text-xs text-slate-600">Written by {modelLabel(checkpoint.model)}</span>
+          ) : null}
+          {toggle}
+        </div>
+      }
+      className="flex flex-col"
+    >
       {tooLongToRender ? (
         <p className="mb-2 text-xs text-slate-600">
           This output is too long to render as Markdown ({checkpoint.content.length.toLocaleString("en")} characters);

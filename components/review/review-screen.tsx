@@ -1,15 +1,18 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useMemo, useRef, useState } from "react";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useCurrentUser } from "@/components/current-user";
-import { useCheckpointPresence } from "@/components/realtime/socket-provider";
+import { useCheckpointPresence, useLiveStream } from "@/components/realtime/socket-provider";
+import { ModelStream } from "@/components/runs/model-stream";
 import { LoadingState, NotFoundView } from "@/components/ui/states";
 import type { CheckpointDto, CheckpointSummaryDto } from "@/lib/api/types";
 import { prettyJson } from "@/lib/format";
 import { useCheckpoint } from "@/lib/hooks/use-checkpoint";
 import { usePendingQueue } from "@/lib/hooks/use-pending-queue";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
+import { LiveStreams } from "@/lib/realtime/protocol";
 import { CheckpointStatus } from "@/lib/status";
 import { AgentOutput } from "./agent-output";
 import { DecisionPanel, type DecisionPanelHandle } from "./decision-panel";
@@ -53,6 +56,37 @@ function useQueueNeighbours(checkpoint: CheckpointDto) {
   }, [items, checkpoint.id, checkpoint.createdAt]);
 }
 
+/**
+ * After a decision with nothing else to review (`?waiting=1`), the reviewer
+ * stays with the run: its next step streams in here, and its next checkpoint
+ * opens as soon as it is in the queue.
+ */
+function useWaitForRun(checkpoint: CheckpointDto): boolean {
+  const router = useRouter();
+  const waiting = useSearchParams().get("waiting") === "1" && checkpoint.status !== CheckpointStatus.pending;
+  useLiveStream(waiting ? LiveStreams.run(checkpoint.runId) : null);
+  const { items } = usePendingQueue();
+  const nextOfRun = waiting ? items.find((c) => c.runId === checkpoint.runId) : undefined;
+  useEffect(() => {
+    if (nextOfRun) router.replace(`/review/${nextOfRun.id}`);
+  }, [nextOfRun, router]);
+  return waiting;
+}
+
+function WaitingForRun({ runId }: { runId: string }) {
+  return (
+    <div className="space-y-3">
+      <p role="status" className="text-sm text-slate-600">
+        This run goes on: its next checkpoint opens here when it is ready.{" "}
+        <Link href="/review" className="text-blue-700 hover:underline">
+          Back to the queue
+        </Link>
+      </p>
+      <ModelStream runId={runId} title="Next for this run" />
+    </div>
+  );
+}
+
 function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
   const router = useRouter();
   const me = useCurrentUser();
@@ -71,6 +105,7 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
   });
   const [helpOpen, setHelpOpen] = useState(false);
   const panel = useRef<DecisionPanelHandle>(null);
+  const waiting = useWaitForRun(checkpoint);
 
   const go = (target: CheckpointSummaryDto | undefined) => {
     if (target) router.push(`/review/${target.id}`);
@@ -100,6 +135,7 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
         onGo={go}
         onHelp={() => setHelpOpen(true)}
       />
+      {waiting ? <WaitingForRun runId={checkpoint.runId} /> : null}
       <DecisionPanel
         ref={panel}
         checkpoint={checkpoint}

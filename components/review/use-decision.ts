@@ -9,7 +9,7 @@ import { queryKeys } from "@/lib/api/query-keys";
 import { type ResolveBody, resolveBody } from "@/lib/api/schemas";
 import type { CheckpointSummaryDto } from "@/lib/api/types";
 import { fetchNextPending } from "@/lib/hooks/use-pending-queue";
-import type { CheckpointAction } from "@/lib/status";
+import { type CheckpointAction, RunStatus } from "@/lib/status";
 
 const DONE_TOAST: Record<CheckpointAction, string> = {
   approve: "Approved",
@@ -42,7 +42,10 @@ export function useDecision(checkpointId: string) {
       } catch {
         next = undefined;
       }
-      router.push(next ? `/review/${next.id}` : "/review");
+      if (next) router.push(`/review/${next.id}`);
+      // nothing else to review but this run goes on: wait here, where its next step streams in
+      else if (data.run.status === RunStatus.running) router.replace(`/review/${checkpointId}?waiting=1`);
+      else router.push("/review");
     },
     onError: (err) => {
       if (err instanceof ApiError && err.code === "checkpoint_already_resolved") {

@@ -9,11 +9,12 @@ import { EmptyState, LoadingState, NotFoundView } from "@/components/ui/states";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import { shortId } from "@/lib/format";
+import { formatTokens, shortId } from "@/lib/format";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { LiveStreams } from "@/lib/realtime/protocol";
 import type { RunError } from "@/lib/run-error";
-import { RUN_STATUS_BADGE } from "@/lib/status";
+import { RUN_STATUS_BADGE, RunStatus } from "@/lib/status";
+import { ModelStream } from "./model-stream";
 import { RunActions } from "./run-actions";
 import { RunCheckpoints } from "./run-checkpoints";
 import { RunTimeline } from "./run-timeline";
@@ -79,6 +80,9 @@ export function RunDetail({ id }: { id: string }) {
           <p className="mt-1 text-sm text-slate-500">
             Run <span className="font-mono">{shortId(run.id)}</span> · started by {run.createdBy}{" "}
             <TimeAgo date={run.createdAt} /> · updated <TimeAgo date={run.updatedAt} />
+            {run.tokens.input + run.tokens.output > 0
+              ? ` · ${formatTokens(run.tokens.input, run.tokens.output)} tokens`
+              : ""}
           </p>
         </div>
         <RunActions run={run} />
@@ -91,6 +95,8 @@ export function RunDetail({ id }: { id: string }) {
           <p className="mt-0.5 text-xs text-red-700">{errorWhere(run.error)}</p>
         </div>
       ) : null}
+
+      {run.status === RunStatus.running ? <ModelStream runId={run.id} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="space-y-6">

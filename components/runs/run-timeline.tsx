@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
 import type { EventDto, StepDto } from "@/lib/api/types";
 import { eventLabel, eventStatusLabel, isStepEvent } from "@/lib/event-labels";
-import { clockTime, formatDateTime, formatDuration } from "@/lib/format";
+import { clockTime, formatDateTime, formatDuration, formatTokens, modelLabel } from "@/lib/format";
 import { STEP_STATUS_BADGE } from "@/lib/status";
 
 type Entry = { kind: "step"; at: number; step: StepDto } | { kind: "event"; at: number; event: EventDto };
@@ -27,6 +27,8 @@ function StepRow({ step }: { step: StepDto }) {
         <Badge badge={STEP_STATUS_BADGE[step.status]} />
         <span className="text-xs text-slate-500">
           round {step.round} · attempt {step.attempt} · {formatDuration(step.durationMs)}
+          {step.model ? ` · ${modelLabel(step.model)}` : ""}
+          {step.usage ? ` · ${formatTokens(step.usage.inputTokens, step.usage.outputTokens)} tokens` : ""}
         </span>
       </div>
       {step.error ? <p className="mt-1 text-sm text-red-700">{step.error}</p> : null}

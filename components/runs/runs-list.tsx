@@ -11,7 +11,7 @@ import { type Column, Table } from "@/components/ui/table";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { api, type RunListParams } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
-import { shortId } from "@/lib/format";
+import { formatTokens, shortId } from "@/lib/format";
 import { useKeysetList } from "@/lib/hooks/use-keyset-list";
 import { useWorkflowDefinitions, useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { LiveStreams } from "@/lib/realtime/protocol";
@@ -26,6 +26,7 @@ const RUN_COLUMNS: Column[] = [
   { label: "Created by", className: "hidden md:table-cell" },
   { label: "Created", className: "hidden sm:table-cell" },
   { label: "Updated", className: "hidden md:table-cell" },
+  { label: "Tokens", className: "hidden lg:table-cell" },
 ];
 
 /** The live list of runs, newest first, with filters and keyset "Load more". */
@@ -108,6 +109,9 @@ export function RunsList() {
               </td>
               <td className="hidden px-3 py-2 text-slate-600 md:table-cell">
                 <TimeAgo date={run.updatedAt} />
+              </td>
+              <td className="hidden whitespace-nowrap px-3 py-2 text-slate-600 lg:table-cell">
+                {run.tokens.input + run.tokens.output > 0 ? formatTokens(run.tokens.input, run.tokens.output) : "—"}
               </td>
             </tr>
           ))}

@@ -32,6 +32,7 @@ export function runSummaryDto(row: RunSummaryRow): RunSummaryDto {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     finishedAt: isoOrNull(row.finishedAt),
+    tokens: { input: row.inputTokens, output: row.outputTokens },
   };
 }
 
@@ -49,6 +50,8 @@ export function stepDto(row: WorkflowStep): StepDto {
     status: row.status,
     output: row.output,
     error: row.error,
+    model: row.model,
+    usage: row.usage,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     durationMs: row.finishedAt - row.startedAt,
@@ -66,6 +69,7 @@ export function checkpointSummaryDto(row: CheckpointSummaryRow): CheckpointSumma
     showKey: row.showKey,
     contentType: row.contentType,
     preview: row.preview,
+    model: row.model,
     status: row.status,
     edited: row.edited,
     reviewer: row.reviewerName ? { id: row.reviewerId, name: row.reviewerName } : null,

@@ -1,5 +1,6 @@
 import type { ContentType } from "@/lib/content-type";
 import type { ActorType, EventType } from "@/lib/events";
+import type { ModelUsage } from "@/lib/model";
 import type { Role } from "@/lib/roles";
 import type { RunError } from "@/lib/run-error";
 import type { TokenScope } from "@/lib/scopes";
@@ -24,6 +25,8 @@ export type RunSummaryDto = {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** Tokens its model steps used so far. */
+  tokens: { input: number; output: number };
 };
 
 /** A run with its state (the detail endpoints). */
@@ -38,6 +41,9 @@ export type StepDto = {
   status: StepStatus;
   output: Record<string, unknown> | null;
   error: string | null;
+  /** A model agent's step: the model ("offline-demo": the built-in offline writer) and the tokens it took. */
+  model: string | null;
+  usage: ModelUsage | null;
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -55,6 +61,8 @@ export type CheckpointSummaryDto = {
   contentType: ContentType;
   /** The content's first PREVIEW_CHARS (lib/limits.ts) characters. */
   preview: string;
+  /** The model that wrote the content ("offline-demo": the offline writer), null for a plain agent's. */
+  model: string | null;
   status: CheckpointStatus;
   /** Whether the reviewer approved an edited version. */
   edited: boolean;

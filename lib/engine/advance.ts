@@ -28,6 +28,7 @@ export function arriveAtStep(
   def: WorkflowDefinition,
   run: WorkflowRun,
   actor: Actor,
+  writtenBy: string | null = null,
 ): Advanced {
   const step = def.steps[run.position];
   if (!step) {
@@ -36,7 +37,9 @@ export function arriveAtStep(
     });
     return { run: completed, next: "end" };
   }
-  if (step.kind === "checkpoint") return { run: managers.checkpoints.open(tx, def, run, actor).run, next: "review" };
+  if (step.kind === "checkpoint") {
+    return { run: managers.checkpoints.open(tx, def, run, actor, writtenBy).run, next: "review" };
+  }
   return { run, next: "agent" };
 }
 

@@ -35,8 +35,17 @@ function alreadyResolved(cp: Pick<Checkpoint, "status" | "reviewerName" | "resol
 export class CheckpointManager {
   constructor(private readonly statuses: WorkflowStatusManager) {}
 
-  /** Opens the checkpoint at `run.position` and moves the run to awaiting_checkpoint. */
-  open(tx: Tx, def: WorkflowDefinition, run: WorkflowRun, actor: Actor): { checkpoint: Checkpoint; run: WorkflowRun } {
+  /**
+   * Opens the checkpoint at `run.position` and moves the run to awaiting_checkpoint.
+   * `writtenBy`: the model that wrote what it shows, when the step before it was a model's.
+   */
+  open(
+    tx: Tx,
+    def: WorkflowDefinition,
+    run: WorkflowRun,
+    actor: Actor,
+    writtenBy: string | null = null,
+  ): { checkpoint: Checkpoint; run: WorkflowRun } {
     const step = def.steps[run.position] as CheckpointStep;
     const now = Date.now();
     const checkpoint: Checkpoint = {
@@ -48,6 +57,7 @@ export class CheckpointManager {
       round: run.round,
       showKey: step.show,
       ...toReviewContent(run.state[step.show]),
+      model: writtenBy,
       status: CheckpointStatus.pending,
       editedContent: null,
       notes: null,

@@ -23,7 +23,7 @@ export type ModelAnswer = { text: string; model: string; usage: ModelUsage };
  * A failure another attempt may fix (connection, timeout, 429, 5xx, a cut
  * stream); `retryAfterMs` is the server's Retry-After, which the retry waits for.
  */
-export class ModelRetryableError extends Error {
+class ModelRetryableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs?: number,

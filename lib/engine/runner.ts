@@ -175,7 +175,7 @@ export class Runner {
         { status: StepStatus.completed, attempt: result.attempt, startedAt: result.startedAt, finishedAt },
         { output: result.output, modelUse: result.modelUse },
       );
-      return arriveAtStep(tx, this.managers, def, advanced, SYSTEM_ACTOR);
+      return arriveAtStep(tx, this.managers, def, advanced, SYSTEM_ACTOR, result.modelUse?.model ?? null);
     });
   }
 
