@@ -30,6 +30,8 @@ type ModelRequest = {
   messages: ChatMessage[];
   stream: boolean;
   authorization: string | undefined;
+  /** when the request arrived (ms since epoch), for checking retry waits */
+  receivedAt: number;
 };
 
 type ReplyFunction = (request: ModelRequest) => string;
@@ -209,6 +211,7 @@ async function readRequest(req: IncomingMessage): Promise<ModelRequest> {
     messages: Array.isArray(body?.messages) ? body.messages : [],
     stream: body?.stream === true,
     authorization: req.headers.authorization,
+    receivedAt: Date.now(),
   };
 }
 
