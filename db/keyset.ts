@@ -4,8 +4,8 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 
 /** Keyset paging over (createdAt, id) for every list in db/; the API edge (lib/api/cursor.ts) encodes cursors. */
 
-/** Where a page starts: after the row with this (createdAt, id). */
-export type Cursor = { createdAt: number; id: string };
+/** Where a page starts: after the row with this (createdAt, id), and its due date in the queue's order. */
+export type Cursor = { createdAt: number; id: string; due?: number };
 /** One page of rows and the cursor of the next page (null on the last). */
 export type Keyset<T> = { items: T[]; next: Cursor | null };
 export type PageRequest = { limit: number; after?: Cursor };

@@ -1,9 +1,10 @@
 import "server-only";
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { PREVIEW_CHARS } from "@/lib/limits";
+import type { Role } from "@/lib/roles";
 import { CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
-import { afterCursor, keysetPage, type PageRequest } from "./keyset";
+import { afterCursor, type Cursor, keysetPage, type PageRequest } from "./keyset";
 import { type Checkpoint, checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
 
 /**
@@ -23,6 +24,9 @@ export type CheckpointFilter = {
   step?: string;
   reviewer?: string;
   runId?: string;
+  source?: string;
+  /** Assigned to this person or to their role. */
+  assignedTo?: { userId: string; role: Role };
   q?: string;
   /** ISO date (a whole day) or instant, inclusive. */
   from?: string;
@@ -122,6 +126,13 @@ function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
     filter.workflow ? eq(checkpoints.workflowId, filter.workflow) : undefined,
     filter.step ? eq(checkpoints.stepName, filter.step) : undefined,
     filter.runId ? eq(checkpoints.runId, filter.runId) : undefined,
+    filter.source ? eq(checkpoints.source, filter.source) : undefined,
+    filter.assignedTo
+      ? or(
+          eq(checkpoints.assigneeUserId, filter.assignedTo.userId),
+          eq(checkpoints.assigneeRole, filter.assignedTo.role),
+        )
+      : undefined,
     filter.reviewer
       ? or(eq(checkpoints.reviewerId, filter.reviewer), eq(checkpoints.reviewerName, filter.reviewer))
       : undefined,
@@ -134,22 +145,41 @@ function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
   );
 }
 
-type CheckpointPage = PageRequest & { order: "oldest" | "newest" };
+type CheckpointPage = PageRequest & { order: "oldest" | "newest" | "due" };
+
+// the queue's order: soonest due first, checkpoints without a due date after them all
+const NO_DUE = 8_640_000_000_000_000;
+const dueKey = sql<number>`coalesce(${checkpoints.dueAt}, ${NO_DUE})`;
+
+function afterDueCursor(cursor: Cursor | undefined): SQL | undefined {
+  if (!cursor) return undefined;
+  const due = cursor.due ?? NO_DUE;
+  return or(sql`${dueKey} > ${due}`, and(sql`${dueKey} = ${due}`, afterCursor(checkpoints, cursor, false)));
+}
 
 /** The query behind a history or queue page (exported so its plan can be checked). */
 export function checkpointPageQuery(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
+  const query = db.select(checkpointSummaryColumns).from(checkpoints);
+  if (page.order === "due") {
+    return query
+      .where(and(checkpointWhere(filter), afterDueCursor(page.after)))
+      .orderBy(dueKey, asc(checkpoints.createdAt), asc(checkpoints.id))
+      .limit(page.limit + 1);
+  }
   const newestFirst = page.order === "newest";
   const direction = newestFirst ? desc : asc;
-  return db
-    .select(checkpointSummaryColumns)
-    .from(checkpoints)
+  return query
     .where(and(checkpointWhere(filter), afterCursor(checkpoints, page.after, newestFirst)))
     .orderBy(direction(checkpoints.createdAt), direction(checkpoints.id))
     .limit(page.limit + 1);
 }
 
 export function listCheckpoints(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
-  return keysetPage(checkpointPageQuery(db, filter, page).all(), page.limit);
+  const rows = checkpointPageQuery(db, filter, page).all();
+  const result = keysetPage(rows, page.limit);
+  if (page.order !== "due" || !result.next) return result;
+  const last = result.items.at(-1);
+  return { ...result, next: { ...result.next, due: last?.dueAt ?? NO_DUE } };
 }
 
 export function getCheckpointStatus(db: Db, id: string): CheckpointStatus | undefined {

@@ -3,12 +3,15 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 import { CONTENT_TYPES } from "../lib/content-type";
 import { ACTOR_TYPES, EVENT_TYPES } from "../lib/events";
 import type { ModelUsage } from "../lib/model";
+import { TIMEOUT_ACTIONS, WEBHOOK_FORMATS, type WebhookEvent } from "../lib/review-policy";
 import { ROLES } from "../lib/roles";
 import type { RunError } from "../lib/run-error";
 import { DEFAULT_TOKEN_SCOPES, type TokenScope } from "../lib/scopes";
 import {
   CHECKPOINT_STATUSES,
+  type CheckpointAction,
   type CheckpointStatus,
+  DELIVERY_STATUSES,
   RUN_STATUSES,
   type RunStatus,
   STEP_STATUSES,
@@ -145,6 +148,21 @@ export const checkpoints = sqliteTable(
     content: text("content").notNull(),
     // the model that wrote the content shown (null: a plain agent's output)
     model: text("model"),
+    // inbox checkpoints (SPEC §9): what reviewers see it as and where it came from
+    title: text("title"),
+    source: text("source"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    // a JSON Schema an edit of JSON content must satisfy
+    schema: text("schema", { mode: "json" }).$type<Record<string, unknown>>(),
+    // the actions reviewers may take (null: all of them)
+    allow: text("allow", { mode: "json" }).$type<CheckpointAction[]>(),
+    // review policy (SPEC §10): when it expires and what happens then, who may decide it
+    dueAt: integer("due_at"),
+    onTimeout: text("on_timeout", { enum: TIMEOUT_ACTIONS }),
+    assigneeUserId: text("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
+    assigneeRole: text("assignee_role", { enum: ROLES }),
+    // where the decision is POSTed, signed with the creating token's signing secret
+    callbackUrl: text("callback_url"),
     status: text("status", { enum: CHECKPOINT_STATUSES }).notNull(),
     editedContent: text("edited_content"),
     notes: text("notes"),
@@ -159,8 +177,63 @@ export const checkpoints = sqliteTable(
     index("checkpoints_created_idx").on(t.createdAt, t.id),
     index("checkpoints_workflow_step_idx").on(t.workflowId, t.stepName, t.createdAt),
     index("checkpoints_reviewer_idx").on(t.reviewerId, t.createdAt),
+    // the expiry scheduler's "what is due next"
+    index("checkpoints_status_due_idx").on(t.status, t.dueAt),
+    index("checkpoints_source_created_idx").on(t.source, t.createdAt),
   ],
 );
+
+/** Outgoing notifications admins register (SPEC §10). */
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  format: text("format", { enum: WEBHOOK_FORMATS }).notNull(),
+  events: text("events", { mode: "json" }).$type<WebhookEvent[]>().notNull(),
+  // the HMAC key its JSON deliveries are signed with (shown once at creation; kept as is: signing needs it)
+  secret: text("secret").notNull(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: integer("created_at").notNull(),
+  disabledAt: integer("disabled_at"),
+});
+
+/**
+ * Every notification to send, persisted before it is sent (the outbox of
+ * SPEC §9/§10): a checkpoint's callback or an admin's webhook. Retried with
+ * exponential backoff until delivered or out of attempts; survives restarts.
+ */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    // the audit event it tells of; with the target, unique: an event is queued once per target
+    eventId: integer("event_id").notNull(),
+    // who it goes to: "callback" (the checkpoint's callbackUrl) or a registered webhook's id
+    target: text("target").notNull(),
+    webhookId: text("webhook_id").references(() => webhooks.id, { onDelete: "cascade" }),
+    checkpointId: text("checkpoint_id"),
+    url: text("url").notNull(),
+    type: text("type").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("deliveries_event_target_unique").on(t.eventId, t.target),
+    index("deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("deliveries_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+/** How far the delivery worker has read the audit log (one row): restarts resume from here. */
+export const deliveryCursor = sqliteTable("delivery_cursor", {
+  id: integer("id").primaryKey(),
+  lastEventId: integer("last_event_id").notNull(),
+});
 
 export const workflowEvents = sqliteTable(
   "workflow_events",
@@ -187,3 +260,6 @@ export type WorkflowRun = typeof workflowRuns.$inferSelect;
 export type WorkflowStep = typeof workflowSteps.$inferSelect;
 export type Checkpoint = typeof checkpoints.$inferSelect;
 export type WorkflowEvent = typeof workflowEvents.$inferSelect;
+
+export type Webhook = typeof webhooks.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;

@@ -1,3 +1,3 @@
 /** How a checkpoint's content is shown and edited (client-safe). */
-export const CONTENT_TYPES = ["text", "json"] as const;
+export const CONTENT_TYPES = ["text", "markdown", "json"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];

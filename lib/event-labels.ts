@@ -11,6 +11,7 @@ const EVENT_LABELS: Record<EventType, string> = {
   [EventType.checkpointCreated]: "Checkpoint created",
   [EventType.checkpointDecided]: "Checkpoint decided",
   [EventType.checkpointClosed]: "Checkpoint closed",
+  [EventType.checkpointExpired]: "Checkpoint expired",
 };
 
 /** "checkpoint.decided" → "Checkpoint decided" (a type this build does not know is shown as it is). */

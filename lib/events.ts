@@ -7,6 +7,7 @@ export const EventType = {
   checkpointCreated: "checkpoint.created",
   checkpointDecided: "checkpoint.decided",
   checkpointClosed: "checkpoint.closed",
+  checkpointExpired: "checkpoint.expired",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 export const EVENT_TYPES = Object.values(EventType) as [EventType, ...EventType[]];
@@ -16,6 +17,7 @@ export const CHECKPOINT_EVENT_TYPES: readonly EventType[] = [
   EventType.checkpointCreated,
   EventType.checkpointDecided,
   EventType.checkpointClosed,
+  EventType.checkpointExpired,
 ];
 export const STEP_EVENT_TYPES: readonly EventType[] = [EventType.stepCompleted, EventType.stepFailed];
 

@@ -78,6 +78,11 @@ export const STATUS_FOR_ACTION: Record<CheckpointAction, CheckpointStatus> = {
   reject: CheckpointStatus.rejected,
 };
 
+/** A notification's state: waiting to be sent (again), sent, or given up after its last attempt. */
+export const DeliveryStatus = { pending: "pending", delivered: "delivered", failed: "failed" } as const;
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
+export const DELIVERY_STATUSES = Object.values(DeliveryStatus) as [DeliveryStatus, ...DeliveryStatus[]];
+
 /** Outcome of one recorded step attempt. */
 export const StepStatus = { completed: "completed", failed: "failed" } as const;
 export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];

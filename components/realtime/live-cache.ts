@@ -25,7 +25,8 @@ import { CheckpointStatus } from "@/lib/status";
 /** Asks for a (coalesced) refetch of one query. */
 export type Refetch = (queryKey: QueryKey) => void;
 
-type Sortable = { id: string; createdAt: string };
+type Sortable = { id: string; createdAt: string; dueAt?: string | null };
+type Order = "newest" | "oldest" | "due";
 type ListData<T> = Page<T> | InfiniteData<Page<T>>;
 
 /**
@@ -89,8 +90,9 @@ function applyCheckpoint(draft: CacheDraft, checkpoint: CheckpointSummaryDto, re
   for (const [key, data] of draft.queries<ListData<CheckpointSummaryDto>>(queryKeys.checkpoints.all)) {
     if (!data || key[1] !== "list") continue;
     const params = key[2] as CheckpointListParams;
-    // a text search runs on the server's index: the client cannot tell whether this checkpoint matches
-    if (params.q) {
+    // a text search runs on the server's index, "assigned to me" on the server's knowledge of me:
+    // the client cannot tell whether this checkpoint matches
+    if (params.q || params.assignee) {
       refetch(key);
       continue;
     }
@@ -120,6 +122,7 @@ function checkpointMatches(c: CheckpointSummaryDto, params: CheckpointListParams
     (!params.workflow || params.workflow === c.workflow) &&
     (!params.step || params.step === c.step) &&
     (!params.runId || params.runId === c.runId) &&
+    (!params.source || params.source === c.source) &&
     (!params.reviewer || params.reviewer === c.reviewer?.id || params.reviewer === c.reviewer?.name) &&
     (!params.from || created >= dayBound(params.from, false)) &&
     (!params.to || created < dayBound(params.to, true))
@@ -139,11 +142,18 @@ const isNewerRun = (next: RunSummaryDto, cached: RunSummaryDto) => next.updatedA
 const isNewerCheckpoint = (next: CheckpointSummaryDto, cached: CheckpointSummaryDto) =>
   cached.status === CheckpointStatus.pending || next.status === cached.status;
 
-/** Keyset order of the API: (createdAt, id), newest or oldest first. */
-function before(a: Sortable, b: Sortable, order: "newest" | "oldest"): boolean {
-  const cmp =
-    a.createdAt === b.createdAt ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.createdAt < b.createdAt ? -1 : 1;
-  return order === "newest" ? cmp > 0 : cmp < 0;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Keyset order of the API: (createdAt, id), newest or oldest first; the queue's: due date first (none last). */
+function before(a: Sortable, b: Sortable, order: Order): boolean {
+  const byCreation = compare(a.createdAt, b.createdAt) || compare(a.id, b.id);
+  if (order === "newest") return byCreation > 0;
+  if (order === "due") {
+    // ISO strings of one format compare as their instants; "~" sorts after every digit
+    const byDue = compare(a.dueAt ?? "~", b.dueAt ?? "~");
+    if (byDue !== 0) return byDue < 0;
+  }
+  return byCreation < 0;
 }
 
 /**
@@ -157,7 +167,7 @@ function patchList<T extends Sortable>(
   item: T,
   how: {
     matches: boolean;
-    order: "newest" | "oldest";
+    order: Order;
     isNewer: (next: T, cached: T) => boolean;
     /** The page size asked for (a one-page list, e.g. the pending count, must not pass it). */
     limit?: number;
@@ -203,7 +213,7 @@ function patchList<T extends Sortable>(
 function insertionPoint<T extends Sortable>(
   pages: Page<T>[],
   item: T,
-  order: "newest" | "oldest",
+  order: Order,
 ): { page: number; index: number } | null {
   for (let p = 0; p < pages.length; p++) {
     const index = pages[p].items.findIndex((x) => before(item, x, order));

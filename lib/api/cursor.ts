@@ -9,15 +9,19 @@ import type { Page } from "./types";
  */
 
 function encodeCursor(row: Cursor): string {
-  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString("base64url");
+  const parts = row.due === undefined ? [row.createdAt, row.id] : [row.createdAt, row.id, row.due];
+  return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
 /** The `cursor` query parameter as db/ takes it; one that is not ours is a 400 naming the parameter. */
 export function readCursor(cursor: string | undefined): Cursor | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+    const [createdAt, id, due] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (typeof createdAt === "number" && typeof id === "string") {
+      if (due === undefined) return { createdAt, id };
+      if (typeof due === "number") return { createdAt, id, due };
+    }
   } catch {
     // not base64url JSON: refused below like any other bad value
   }

@@ -1,8 +1,16 @@
 import { z } from "zod";
+import { CONTENT_TYPES } from "@/lib/content-type";
 import { MAX_EDIT_CHARS, MAX_NOTES_CHARS, MAX_SEARCH_CHARS, MIN_SEARCH_CHARS } from "@/lib/limits";
+import { TIMEOUT_ACTIONS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@/lib/review-policy";
 import { ROLES } from "@/lib/roles";
 import { TOKEN_SCOPES } from "@/lib/scopes";
-import { CHECKPOINT_ACTIONS, CHECKPOINT_STATUSES, CheckpointAction, RUN_STATUSES } from "@/lib/status";
+import {
+  CHECKPOINT_ACTIONS,
+  CHECKPOINT_STATUSES,
+  CheckpointAction,
+  DELIVERY_STATUSES,
+  RUN_STATUSES,
+} from "@/lib/status";
 
 /**
  * Every input shape of the API, shared by route handlers and pages. Strict:
@@ -65,6 +73,9 @@ export const checkpointListQuery = z.strictObject({
   step: z.string().max(100).optional(),
   reviewer: z.string().max(320).optional(),
   runId: z.string().max(100).optional(),
+  source: z.string().max(100).optional(),
+  // "me": assigned to me, by name or by my role
+  assignee: z.literal("me").optional(),
   q: z
     .string()
     .trim()
@@ -73,7 +84,8 @@ export const checkpointListQuery = z.strictObject({
     .optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  order: z.enum(["oldest", "newest"]).default("newest"),
+  // "due": the queue's order, soonest due date first (none last), then oldest
+  order: z.enum(["oldest", "newest", "due"]).default("newest"),
   limit: limit(25, 100),
   cursor: z.string().max(500).optional(),
 });
@@ -129,6 +141,78 @@ export const createTokenBody = z.strictObject({
 });
 
 export const tokenListQuery = z.strictObject({
+  limit: limit(50, 100),
+  cursor: z.string().max(500).optional(),
+});
+
+// Inbox checkpoints (SPEC §9)
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const assigneeSchema = z.union([
+  z.strictObject({ userId: z.string().min(1).max(100) }),
+  z.strictObject({ role: z.enum(ROLES) }),
+]);
+
+export const createCheckpointBody = z
+  .strictObject({
+    title: z.string().trim().min(1, "Give the checkpoint a title").max(200),
+    content: z.union([z.string().max(MAX_EDIT_CHARS), jsonObject]),
+    contentType: z.enum(CONTENT_TYPES).optional(),
+    source: z.string().trim().min(1).max(100).optional(),
+    metadata: jsonObject.optional(),
+    schema: jsonObject.optional(),
+    allow: z
+      .array(z.enum(CHECKPOINT_ACTIONS))
+      .min(1, "Allow at least one action")
+      .refine((actions) => new Set(actions).size === actions.length, { message: "Each action at most once" })
+      .optional(),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 60 * 60)
+      .optional(),
+    onTimeout: z.enum(TIMEOUT_ACTIONS).optional(),
+    callbackUrl: z
+      .url({ protocol: /^https?$/, error: "callbackUrl must be an http(s) URL" })
+      .max(2000)
+      .optional(),
+    assignee: assigneeSchema.optional(),
+  })
+  .refine(
+    (b) => (typeof b.content === "string" ? b.contentType !== "json" : !b.contentType || b.contentType === "json"),
+    {
+      path: ["contentType"],
+      message: 'A JSON object is content of type "json"; text is "text" or "markdown"',
+    },
+  )
+  .refine((b) => b.schema === undefined || typeof b.content !== "string", {
+    path: ["schema"],
+    message: "A schema checks edits of JSON content: send the content as a JSON object",
+  })
+  .refine((b) => b.onTimeout === undefined || b.timeoutSeconds !== undefined, {
+    path: ["onTimeout"],
+    message: "onTimeout needs timeoutSeconds",
+  });
+export type CreateCheckpointBody = z.infer<typeof createCheckpointBody>;
+
+export const decisionQuery = z.strictObject({ wait: z.coerce.number().int().min(0).max(60).default(0) });
+
+// Outgoing webhooks (SPEC §10)
+
+export const createWebhookBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: "url must be an http(s) URL" }).max(2000),
+  format: z.enum(WEBHOOK_FORMATS).default("json"),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS))
+    .min(1, "Choose at least one event")
+    .refine((events) => new Set(events).size === events.length, { message: "Each event at most once" }),
+});
+
+export const deliveryListQuery = z.strictObject({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  checkpointId: z.string().max(100).optional(),
   limit: limit(50, 100),
   cursor: z.string().max(500).optional(),
 });

@@ -2,7 +2,9 @@ import "server-only";
 import type { CheckpointSummaryRow, RunSummaryRow } from "@/db/queries";
 import type { Checkpoint, WorkflowEvent, WorkflowRun, WorkflowStep } from "@/db/schema";
 import type { WorkflowDefinition } from "@/lib/engine/define";
+import { decisionOf } from "@/lib/inbox/decision";
 import { PREVIEW_CHARS } from "@/lib/limits";
+import { CHECKPOINT_ACTIONS } from "@/lib/status";
 import type {
   CheckpointDto,
   CheckpointSummaryDto,
@@ -70,6 +72,15 @@ export function checkpointSummaryDto(row: CheckpointSummaryRow): CheckpointSumma
     contentType: row.contentType,
     preview: row.preview,
     model: row.model,
+    title: row.title,
+    source: row.source,
+    dueAt: isoOrNull(row.dueAt),
+    assignee: row.assigneeUserId
+      ? { userId: row.assigneeUserId }
+      : row.assigneeRole
+        ? { role: row.assigneeRole }
+        : null,
+    allow: row.allow ?? CHECKPOINT_ACTIONS,
     status: row.status,
     edited: row.edited,
     reviewer: row.reviewerName ? { id: row.reviewerId, name: row.reviewerName } : null,
@@ -84,7 +95,16 @@ export function checkpointDto(row: Checkpoint): CheckpointDto {
     preview: row.content.slice(0, PREVIEW_CHARS),
     edited: row.editedContent !== null,
   });
-  return { ...summary, content: row.content, editedContent: row.editedContent, notes: row.notes };
+  return {
+    ...summary,
+    content: row.content,
+    editedContent: row.editedContent,
+    notes: row.notes,
+    metadata: row.metadata,
+    schema: row.schema,
+    onTimeout: row.onTimeout,
+    decision: decisionOf(row),
+  };
 }
 
 export function eventDto(row: WorkflowEvent): EventDto {

@@ -1,10 +1,11 @@
 import type { ContentType } from "@/lib/content-type";
 import type { ActorType, EventType } from "@/lib/events";
 import type { ModelUsage } from "@/lib/model";
+import type { Assignee, DecisionAction, TimeoutAction, WebhookEvent, WebhookFormat } from "@/lib/review-policy";
 import type { Role } from "@/lib/roles";
 import type { RunError } from "@/lib/run-error";
 import type { TokenScope } from "@/lib/scopes";
-import type { CheckpointStatus, RunStatus, StepStatus } from "@/lib/status";
+import type { CheckpointAction, CheckpointStatus, DeliveryStatus, RunStatus, StepStatus } from "@/lib/status";
 
 /**
  * The JSON the API returns, declared once: route handlers check what they
@@ -63,6 +64,15 @@ export type CheckpointSummaryDto = {
   preview: string;
   /** The model that wrote the content ("offline-demo": the offline writer), null for a plain agent's. */
   model: string | null;
+  /** Inbox checkpoints (SPEC §9): their title and where they came from (null for a workflow's). */
+  title: string | null;
+  source: string | null;
+  /** When it expires (its timeout), if it has one. */
+  dueAt: string | null;
+  /** Who may decide it (admins always may); null: any reviewer. */
+  assignee: Assignee | null;
+  /** The actions reviewers may take. */
+  allow: CheckpointAction[];
   status: CheckpointStatus;
   /** Whether the reviewer approved an edited version. */
   edited: boolean;
@@ -76,6 +86,56 @@ export type CheckpointDto = CheckpointSummaryDto & {
   content: string;
   editedContent: string | null;
   notes: string | null;
+  metadata: Record<string, unknown> | null;
+  /** The JSON Schema an edit of JSON content must satisfy. */
+  schema: Record<string, unknown> | null;
+  onTimeout: TimeoutAction | null;
+  decision: DecisionDto | null;
+};
+
+/**
+ * A decision as the inbox API returns it (SPEC §9): the content as approved
+ * (text, or the JSON object), and hex SHA-256 of the content as created and
+ * of what was approved (JSON objects hashed as RFC 8785 canonical JSON).
+ */
+export type DecisionDto = {
+  action: DecisionAction;
+  content: string | Record<string, unknown> | null;
+  notes: string | null;
+  reviewer: { id: string | null; name: string } | null;
+  decidedAt: string;
+  payloadSha256: string;
+  contentSha256: string | null;
+};
+
+/** GET /api/checkpoints/:id/decision (the long-poll). */
+export type DecisionPollResponse = { id: string; status: CheckpointStatus; decision: DecisionDto | null };
+
+export type WebhookDto = {
+  id: string;
+  url: string;
+  format: WebhookFormat;
+  events: WebhookEvent[];
+  createdAt: string;
+  disabledAt: string | null;
+};
+export type CreatedWebhookResponse = { webhook: WebhookDto; secret: string };
+
+export type DeliveryDto = {
+  id: string;
+  eventId: number;
+  /** "callback": a checkpoint's callbackUrl; otherwise the webhook's id. */
+  target: string;
+  checkpointId: string | null;
+  url: string;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
 };
 
 export type EventDto = {

@@ -9,8 +9,9 @@ import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 
 export const GET = route((req) => {
-  requireSession(req, Role.reviewer);
-  const { limit, cursor, order, ...filter } = readQuery(req, checkpointListQuery);
-  const page = listCheckpoints(getRuntime().db, filter, { limit, order, after: readCursor(cursor) });
+  const { user } = requireSession(req, Role.reviewer);
+  const { limit, cursor, order, assignee, ...filter } = readQuery(req, checkpointListQuery);
+  const assignedTo = assignee === "me" ? { userId: user.id, role: user.role } : undefined;
+  const page = listCheckpoints(getRuntime().db, { ...filter, assignedTo }, { limit, order, after: readCursor(cursor) });
   return Response.json(toPage(page, checkpointSummaryDto) satisfies Page<CheckpointSummaryDto>);
 });
