@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { PREVIEW_CHARS } from "@/lib/limits";
 import type { Role } from "@/lib/roles";
 import { CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
@@ -13,6 +13,8 @@ import { type Checkpoint, checkpoints, type WorkflowRun, workflowEvents, workflo
  */
 
 export type RunFilter = {
+  /** Left out unless asked for by name (the inbox's runs, one per inbox checkpoint). */
+  exceptWorkflows?: readonly string[];
   status?: RunStatus;
   workflow?: string;
   /** only the runs this API token started (a token with runs:write but not runs:read) */
@@ -57,7 +59,11 @@ export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
     .where(
       and(
         filter.status ? eq(workflowRuns.status, filter.status) : undefined,
-        filter.workflow ? eq(workflowRuns.workflowId, filter.workflow) : undefined,
+        filter.workflow
+          ? eq(workflowRuns.workflowId, filter.workflow)
+          : filter.exceptWorkflows?.length
+            ? notInArray(workflowRuns.workflowId, [...filter.exceptWorkflows])
+            : undefined,
         filter.createdByTokenId ? eq(workflowRuns.createdByTokenId, filter.createdByTokenId) : undefined,
         afterCursor(workflowRuns, page.after, true),
       ),

@@ -30,6 +30,16 @@ const envSchema = z
     // the address browsers use: the expected Origin of every mutation and socket, and the cookie's prefix (SPEC §6)
     PUBLIC_URL: publicUrlSchema.optional(),
     TRUSTED_PROXIES: trustedProxiesSchema.default([]),
+    // inbox callbacks may go to any host (self-hosted agents live on private networks) unless this lists them
+    CALLBACK_HOSTS: z
+      .string()
+      .transform((list) =>
+        list
+          .split(",")
+          .map((host) => host.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .optional(),
     RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
     // model agents (SPEC §8): an OpenAI-compatible server; unset, they use the built-in offline writer
     MODEL_BASE_URL: z

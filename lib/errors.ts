@@ -19,6 +19,7 @@ const ERROR_STATUS = {
   not_found: 404,
   invalid_transition: 409,
   checkpoint_already_resolved: 409,
+  action_not_allowed: 409,
   conflict: 409,
   self_lockout: 409,
   payload_too_large: 413,

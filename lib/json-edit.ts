@@ -1,4 +1,4 @@
-import Ajv2020 from "ajv/dist/2020";
+import Ajv2020 from "ajv/dist/2020.js";
 
 /**
  * Checks an edit of a JSON checkpoint: it must parse, be a JSON object, and

@@ -3,10 +3,10 @@ import type { Checkpoint, WorkflowRun } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/events";
 import { MAX_RUN_STATE_BYTES } from "@/lib/limits";
-import { CheckpointAction, RunStatus } from "@/lib/status";
-import type { CheckpointManager, Decision } from "./checkpoint-manager";
+import { RunStatus } from "@/lib/status";
+import type { CheckpointManager } from "./checkpoint-manager";
 import type { CheckpointStep, WorkflowDefinition } from "./define";
-import { afterReject, editedValue } from "./review-policy";
+import { afterReject } from "./review-policy";
 import type { Tx } from "./statements";
 import type { WorkflowStatusManager } from "./status-manager";
 
@@ -43,10 +43,14 @@ export function arriveAtStep(
   return { run, next: "agent" };
 }
 
+/** What a decided checkpoint means for its run: go on (with the edited value, if any), or a reject. */
+export type Resolution = { kind: "advance"; edited?: { value: unknown } } | { kind: "reject"; notes?: string };
+
 /**
- * The run of a just-claimed checkpoint goes on: approve and edit continue
- * after the checkpoint (an edit first replaces the state value it showed);
- * a reject re-runs the agent before it or fails the run (lib/engine/review-policy.ts).
+ * The run of a just-closed checkpoint goes on: it continues after the
+ * checkpoint (an edit first replaces the state value it showed), or a reject
+ * re-runs the agent before it, fails the run, or is itself the answer and the
+ * run goes on (lib/engine/review-policy.ts).
  */
 export function resumeAfterDecision(
   tx: Tx,
@@ -54,7 +58,7 @@ export function resumeAfterDecision(
   def: WorkflowDefinition,
   run: WorkflowRun,
   checkpoint: Checkpoint,
-  decision: Decision,
+  resolution: Resolution,
   actor: Actor,
 ): Advanced {
   const step = def.steps[checkpoint.stepIndex] as CheckpointStep;
@@ -64,25 +68,23 @@ export function resumeAfterDecision(
       to: RunStatus.running,
     });
   }
-  if (decision.action === CheckpointAction.reject) {
-    const outcome = afterReject(step, checkpoint.round, decision.notes);
-    if (outcome.kind === "fail") {
-      const failed = managers.statuses.transition(tx, run, RunStatus.failed, actor, {
-        patch: { error: outcome.error, finishedAt: Date.now() },
-        data: { error: outcome.error },
-      });
-      return { run: failed, next: "end" };
-    }
+  const outcome = resolution.kind === "reject" ? afterReject(step, checkpoint.round, resolution.notes) : null;
+  if (outcome?.kind === "fail") {
+    const failed = managers.statuses.transition(tx, run, RunStatus.failed, actor, {
+      patch: { error: outcome.error, finishedAt: Date.now() },
+      data: { error: outcome.error },
+    });
+    return { run: failed, next: "end" };
+  }
+  if (outcome?.kind === "retry") {
     const retrying = managers.statuses.transition(tx, run, RunStatus.running, actor, {
       patch: { position: outcome.agentIndex, round: outcome.round, feedback: outcome.feedback },
       data: { retry: step.name, round: outcome.round },
     });
     return arriveAtStep(tx, managers, def, retrying, actor);
   }
-  const state =
-    decision.action === CheckpointAction.edit
-      ? { ...run.state, [step.show]: editedValue(decision.content, checkpoint.contentType) }
-      : run.state;
+  const edited = resolution.kind === "advance" ? resolution.edited : undefined;
+  const state = edited ? { ...run.state, [step.show]: edited.value } : run.state;
   if (state !== run.state && Buffer.byteLength(JSON.stringify(state), "utf8") > MAX_RUN_STATE_BYTES) {
     throw new AppError(
       "invalid_input",

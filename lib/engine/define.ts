@@ -1,6 +1,7 @@
 import "server-only";
 import type { ModelMessage } from "ai";
 import { z } from "zod";
+import type { Assignee, TimeoutAction } from "@/lib/review-policy";
 
 export type WorkflowState = Record<string, unknown>;
 
@@ -89,7 +90,8 @@ export function modelAgent(
   );
 }
 
-export type RejectPolicy = "fail" | "retry";
+/** What a reject does: fail the run, re-run the agent before the checkpoint, or go on (the reject is the answer). */
+export type RejectPolicy = "fail" | "retry" | "continue";
 
 export type CheckpointStep = {
   kind: "checkpoint";
@@ -99,6 +101,11 @@ export type CheckpointStep = {
   maxRounds: number;
   /** With onReject "retry": the index of the agent that re-runs (set by defineWorkflow), else null. */
   retryFrom: number | null;
+  /** How long a reviewer has, in ms, and what happens when nobody decides in time (SPEC §10). */
+  timeoutMs: number | null;
+  onTimeout: TimeoutAction;
+  /** Who may decide it (admins always may); null: any reviewer. */
+  assignee: Assignee | null;
 };
 
 export type Step = AgentStep | CheckpointStep;
@@ -110,6 +117,8 @@ export type WorkflowDefinition = {
   input: z.ZodObject;
   inputJsonSchema: unknown;
   steps: readonly Step[];
+  /** Whether people and API clients may start it (the built-in inbox workflow is created otherwise). */
+  startable: boolean;
 };
 
 export function agent(name: string, run: AgentFn, options: { retries?: number; backoffMs?: number } = {}): AgentStep {
@@ -118,7 +127,15 @@ export function agent(name: string, run: AgentFn, options: { retries?: number; b
 
 export function checkpoint(
   name: string,
-  options: { show: string; onReject?: RejectPolicy; maxRounds?: number },
+  options: {
+    show: string;
+    onReject?: RejectPolicy;
+    maxRounds?: number;
+    /** "90s", "30m", "2h", "1d": a reviewer has this long, then `onTimeout` decides. */
+    timeout?: string;
+    onTimeout?: TimeoutAction;
+    assignee?: Assignee;
+  },
 ): CheckpointStep {
   return {
     kind: "checkpoint",
@@ -127,7 +144,19 @@ export function checkpoint(
     onReject: options.onReject ?? "fail",
     maxRounds: options.maxRounds ?? 3,
     retryFrom: null,
+    timeoutMs: options.timeout === undefined ? null : durationMs(options.timeout),
+    onTimeout: options.onTimeout ?? "reject",
+    assignee: options.assignee ?? null,
   };
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "30m" → 1,800,000. A workflow with a malformed duration fails when it is defined, not when it runs. */
+export function durationMs(text: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a duration: use a number and s, m, h or d, e.g. "30m"`);
+  return Number(match[1]) * UNIT_MS[match[2]];
 }
 
 export function defineWorkflow(spec: {
@@ -136,6 +165,7 @@ export function defineWorkflow(spec: {
   description?: string;
   input: z.ZodObject;
   steps: Step[];
+  startable?: boolean;
 }): WorkflowDefinition {
   const names = new Set<string>();
   const steps = spec.steps.map((step, index): Step => {
@@ -153,6 +183,7 @@ export function defineWorkflow(spec: {
     description: spec.description ?? "",
     input,
     inputJsonSchema: z.toJSONSchema(input, { io: "input" }),
+    startable: spec.startable ?? true,
     steps,
   };
 }

@@ -3,18 +3,21 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { listResumableRunIds } from "@/db/queries";
 import type { Checkpoint, WorkflowRun } from "@/db/schema";
-import { AppError, validationDetails } from "@/lib/errors";
-import type { Actor } from "@/lib/events";
+import { AppError, isAppError, validationDetails } from "@/lib/errors";
+import { type Actor, SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import type { StepText } from "@/lib/model";
-import { RunStatus } from "@/lib/status";
-import { arriveAtStep, type Managers, type Next, resumeAfterDecision } from "./advance";
-import { CheckpointManager, type Decision } from "./checkpoint-manager";
+import { CheckpointAction, RunStatus } from "@/lib/status";
+import { arriveAtStep, type Managers, type Next, type Resolution, resumeAfterDecision } from "./advance";
+import { CheckpointManager, type Decider, type Decision, type InboxCheckpoint } from "./checkpoint-manager";
 import { CommitQueue } from "./commit-queue";
 import type { WorkflowDefinition } from "./define";
+import { ExpiryTimer } from "./expiry";
 import { ModelClient, type ModelConfig } from "./model-client";
+import { editedValue } from "./review-policy";
 import { Runner } from "./runner";
 import { loadRunOrThrow, WorkflowStatusManager } from "./status-manager";
+import { INBOX_WORKFLOW } from "./workflows/inbox";
 
 export type EngineOptions = {
   db: Db;
@@ -44,6 +47,7 @@ export type StartRequest = {
  */
 export class Engine {
   readonly runner: Runner;
+  private readonly expiry: ExpiryTimer;
   private readonly commits: CommitQueue;
   private readonly managers: Managers;
   private readonly workflows: ReadonlyMap<string, WorkflowDefinition>;
@@ -54,7 +58,12 @@ export class Engine {
     this.workflows = new Map(options.workflows.map((w) => [w.id, w]));
     this.commits = new CommitQueue(options.db, options.onCommit);
     const statuses = new WorkflowStatusManager();
-    this.managers = { statuses, checkpoints: new CheckpointManager(statuses) };
+    this.expiry = new ExpiryTimer(
+      () => this.expireDue(),
+      () => this.commits.reads.nextDueAt(),
+      this.log,
+    );
+    this.managers = { statuses, checkpoints: new CheckpointManager(statuses, (dueAt) => this.expiry.consider(dueAt)) };
     this.runner = new Runner(
       this.commits,
       this.managers,
@@ -66,12 +75,18 @@ export class Engine {
     );
   }
 
+  /** The workflows people and API clients may start. */
   listWorkflows(): WorkflowDefinition[] {
-    return [...this.workflows.values()];
+    return [...this.workflows.values()].filter((w) => w.startable);
   }
 
-  /** Resumes what an earlier process left pending or running. Runs awaiting a checkpoint keep waiting. */
+  /**
+   * Resumes what an earlier process left pending or running (runs awaiting a
+   * checkpoint keep waiting), and arms the expiry timer: what fell due while
+   * the server was down expires now.
+   */
   recover(): number {
+    this.expiry.start();
     const ids = listResumableRunIds(this.options.db);
     for (const id of ids) this.runner.enqueue(id);
     if (ids.length > 0) this.log.info({ count: ids.length }, "resuming runs left running");
@@ -84,7 +99,7 @@ export class Engine {
    */
   async startRun(request: StartRequest): Promise<{ run: WorkflowRun; created: boolean }> {
     const def = this.workflows.get(request.workflowId);
-    if (!def) throw new AppError("unknown_workflow", `Unknown workflow "${request.workflowId}"`);
+    if (!def?.startable) throw new AppError("unknown_workflow", `Unknown workflow "${request.workflowId}"`);
     const parsed = def.input.safeParse(request.input);
     if (!parsed.success) {
       throw new AppError(
@@ -149,17 +164,26 @@ export class Engine {
     checkpointId: string,
     decision: Decision,
     actor: Actor,
+    decider: Decider,
   ): Promise<{ checkpoint: Checkpoint; run: WorkflowRun; next: Next }> {
     const result = await this.commits.write((tx) => {
-      const checkpoint = this.managers.checkpoints.claim(tx, checkpointId, decision, actor);
+      const checkpoint = this.managers.checkpoints.claim(tx, checkpointId, decision, actor, decider);
       const run = loadRunOrThrow(tx, checkpoint.runId);
+      // an edit that is not valid (JSON, its schema) throws here: the unit rolls back, the claim with it
+      const resolution: Resolution =
+        decision.action === CheckpointAction.reject
+          ? { kind: "reject", notes: decision.notes }
+          : {
+              kind: "advance",
+              edited: decision.action === CheckpointAction.edit ? editedValue(decision.content, checkpoint) : undefined,
+            };
       const resumed = resumeAfterDecision(
         tx,
         this.managers,
         this.definitionOf(run.workflowId),
         run,
         checkpoint,
-        decision,
+        resolution,
         actor,
       );
       return { checkpoint, ...resumed };
@@ -213,6 +237,107 @@ export class Engine {
     return run;
   }
 
+  /**
+   * An inbox checkpoint (SPEC §9), as one unit of work: its run (of the inbox
+   * workflow), the checkpoint, their events. With a request key, the same
+   * request again returns the first checkpoint.
+   */
+  async createInboxCheckpoint(request: {
+    checkpoint: InboxCheckpoint;
+    requestKey?: string;
+    actor: Actor;
+  }): Promise<{ checkpoint: Checkpoint; created: boolean }> {
+    const { actor } = request;
+    const scopedKey = request.requestKey ? `${actor.type}:${actor.id}:${request.requestKey}` : null;
+    const input = { title: request.checkpoint.title };
+    const fingerprint = requestFingerprint(INBOX_WORKFLOW, request.checkpoint);
+    const result = await this.commits.write((tx) => {
+      const existing = scopedKey ? tx.runByRequestKey(scopedKey) : undefined;
+      if (existing) {
+        const first = tx.firstCheckpointOfRun(existing.id);
+        // the same key for another body is a mistake, not a replay
+        if (existing.workflowId !== INBOX_WORKFLOW || !first || existing.state.fingerprint !== fingerprint) {
+          throw new AppError("conflict", "This Idempotency-Key was already used for a different request");
+        }
+        return { checkpoint: first, created: false };
+      }
+      const now = Date.now();
+      const created = this.managers.statuses.create(
+        tx,
+        {
+          id: randomUUID(),
+          workflowId: INBOX_WORKFLOW,
+          status: RunStatus.pending,
+          input,
+          state: { ...input, fingerprint },
+          position: 0,
+          round: 0,
+          feedback: null,
+          error: null,
+          idempotencyKey: scopedKey,
+          createdBy: actor.name,
+          createdByTokenId: actor.type === "token" ? actor.id : null,
+          createdAt: now,
+          updatedAt: now,
+          finishedAt: null,
+          inputTokens: 0,
+          outputTokens: 0,
+        },
+        actor,
+        { workflow: INBOX_WORKFLOW },
+      );
+      const running = this.managers.statuses.transition(tx, created, RunStatus.running, SYSTEM_ACTOR);
+      const { checkpoint } = this.managers.checkpoints.openInbox(tx, running, request.checkpoint, actor);
+      return { checkpoint, created: true };
+    });
+    if (result.created) {
+      this.log.info({ checkpointId: result.checkpoint.id, runId: result.checkpoint.runId }, "inbox checkpoint created");
+    }
+    return result;
+  }
+
+  /**
+   * Expires every pending checkpoint whose time is up, each in its own unit of
+   * work with its run going on as its `onTimeout` says (approve: on; reject:
+   * as a reviewer's reject would). A checkpoint decided meanwhile is skipped.
+   */
+  async expireDue(): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const due = this.commits.reads.dueCheckpointIds(Date.now(), EXPIRE_BATCH);
+      const outcomes = await Promise.allSettled(due.map((id) => this.expireOne(id)));
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === "fulfilled") expired += 1;
+        else if (!(isAppError(outcome.reason) && outcome.reason.code === "checkpoint_already_resolved")) {
+          this.log.error({ checkpointId: due[i], err: outcome.reason }, "could not expire a due checkpoint");
+        }
+      }
+      if (due.length < EXPIRE_BATCH) return expired;
+    }
+  }
+
+  private async expireOne(checkpointId: string): Promise<void> {
+    const result = await this.commits.write((tx) => {
+      const checkpoint = this.managers.checkpoints.expire(tx, checkpointId);
+      const run = loadRunOrThrow(tx, checkpoint.runId);
+      const resolution: Resolution =
+        checkpoint.onTimeout === "approve"
+          ? { kind: "advance" }
+          : { kind: "reject", notes: "Nobody decided in the time allowed" };
+      return resumeAfterDecision(
+        tx,
+        this.managers,
+        this.definitionOf(run.workflowId),
+        run,
+        checkpoint,
+        resolution,
+        SYSTEM_ACTOR,
+      );
+    });
+    if (result.next === "agent") this.runner.enqueue(result.run.id);
+    this.log.info({ checkpointId, runId: result.run.id }, "checkpoint expired");
+  }
+
   /** What the engine holds in memory: bounded, and empty when idle (no per-run state survives a run). */
   stats() {
     return {
@@ -227,6 +352,7 @@ export class Engine {
   }
 
   stop(timeoutMs?: number): Promise<void> {
+    this.expiry.stop();
     return this.runner.stop(timeoutMs);
   }
 
@@ -236,6 +362,8 @@ export class Engine {
     return def;
   }
 }
+
+const EXPIRE_BATCH = 100;
 
 function requestFingerprint(workflowId: string, input: unknown): string {
   return createHash("sha256")

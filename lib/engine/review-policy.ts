@@ -1,6 +1,8 @@
 import "server-only";
+import type { Checkpoint } from "@/db/schema";
 import type { ContentType } from "@/lib/content-type";
 import { AppError } from "@/lib/errors";
+import { checkJsonEdit } from "@/lib/json-edit";
 import type { RunError } from "@/lib/run-error";
 import type { CheckpointStep } from "./define";
 
@@ -11,7 +13,8 @@ import type { CheckpointStep } from "./define";
 
 export type RejectOutcome =
   | { kind: "retry"; agentIndex: number; round: number; feedback: string }
-  | { kind: "fail"; error: RunError };
+  | { kind: "fail"; error: RunError }
+  | { kind: "continue" };
 
 /**
  * A reject at `step` in `round`: with onReject "retry" and rounds left, the
@@ -20,6 +23,7 @@ export type RejectOutcome =
  */
 export function afterReject(step: CheckpointStep, round: number, notes: string | undefined): RejectOutcome {
   const reason = notes?.trim() || "Rejected by reviewer";
+  if (step.onReject === "continue") return { kind: "continue" };
   if (step.retryFrom === null) {
     return { kind: "fail", error: { kind: "reject", message: reason, step: step.name, round } };
   }
@@ -36,13 +40,20 @@ export function toReviewContent(value: unknown): { content: string; contentType:
   return { content: JSON.stringify(value ?? null, null, 2), contentType: "json" };
 }
 
-/** The value an edit puts into the state: the text itself, or the parsed JSON of a JSON checkpoint. */
-export function editedValue(content: string | undefined, contentType: ContentType): unknown {
+/**
+ * The value an edit puts into the state: the text itself, or for a JSON
+ * checkpoint the parsed object, which must satisfy its schema (400 otherwise,
+ * with the reasons: the review screen runs the same check before submitting).
+ */
+export function editedValue(
+  content: string | undefined,
+  checkpoint: Pick<Checkpoint, "contentType" | "schema">,
+): { value: unknown } {
   if (content === undefined) throw new AppError("invalid_input", "An edit needs content");
-  if (contentType === "text") return content;
-  try {
-    return JSON.parse(content);
-  } catch {
-    throw new AppError("invalid_input", "This checkpoint shows JSON: the edited content must be valid JSON");
-  }
+  if (checkpoint.contentType !== "json") return { value: content };
+  const check = checkJsonEdit(content, checkpoint.schema);
+  if (check.ok) return { value: check.value };
+  throw new AppError("invalid_input", `The edit is refused: ${check.problems.join("; ")}`, {
+    issues: check.problems.map((message) => ({ path: "content", message, code: "custom" })),
+  });
 }

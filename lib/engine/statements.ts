@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull, lte, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import {
@@ -12,7 +12,7 @@ import {
   workflowRuns,
   workflowSteps,
 } from "@/db/schema";
-import type { CheckpointStatus, RunStatus } from "@/lib/status";
+import { CheckpointStatus, type RunStatus } from "@/lib/status";
 
 /**
  * Every statement the engine runs, prepared once per connection and typed.
@@ -77,6 +77,29 @@ export function prepareStatements(db: Db) {
     .orderBy(asc(checkpoints.createdAt))
     .prepare();
 
+  const firstCheckpointOfRun = db
+    .select()
+    .from(checkpoints)
+    .where(eq(checkpoints.runId, param("runId")))
+    .orderBy(asc(checkpoints.createdAt))
+    .limit(1)
+    .prepare();
+  // the expiry timer: what is due next, and what is due now (the (status, due_at) index answers both)
+  const nextDue = db
+    .select({ dueAt: checkpoints.dueAt })
+    .from(checkpoints)
+    .where(and(eq(checkpoints.status, param("status")), isNotNull(checkpoints.dueAt)))
+    .orderBy(asc(checkpoints.dueAt))
+    .limit(1)
+    .prepare();
+  const dueNow = db
+    .select({ id: checkpoints.id })
+    .from(checkpoints)
+    .where(and(eq(checkpoints.status, param("status")), lte(checkpoints.dueAt, param("now"))))
+    .orderBy(asc(checkpoints.dueAt))
+    .limit(param("limit"))
+    .prepare();
+
   const insertRun = insertStatement(db, workflowRuns);
   const insertStep = insertStatement(db, workflowSteps, ["id"]);
   const insertCheckpoint = insertStatement(db, checkpoints);
@@ -125,6 +148,10 @@ export function prepareStatements(db: Db) {
     loadCheckpoint: (id: string): Checkpoint | undefined => loadCheckpoint.get({ id }),
     checkpointsOfRun: (runId: string, status: CheckpointStatus): Checkpoint[] =>
       pendingCheckpointsOfRun.all({ runId, status }),
+    firstCheckpointOfRun: (runId: string): Checkpoint | undefined => firstCheckpointOfRun.get({ runId }),
+    nextDueAt: (): number | undefined => nextDue.get({ status: CheckpointStatus.pending })?.dueAt ?? undefined,
+    dueCheckpointIds: (now: number, limit: number): string[] =>
+      dueNow.all({ status: CheckpointStatus.pending, now, limit }).map((row) => row.id),
 
     insertRun: (row: WorkflowRun): void => void insertRun.run(row),
     insertStep: (row: NewStep): void => void insertStep.run(row),
@@ -142,4 +169,7 @@ export function prepareStatements(db: Db) {
 type Statements = ReturnType<typeof prepareStatements>;
 /** What a unit of work writes and reads through (only CommitQueue hands it out). */
 export type Tx = Statements;
-export type ReadStatements = Pick<Statements, "loadRun" | "loadCheckpoint" | "checkpointsOfRun">;
+export type ReadStatements = Pick<
+  Statements,
+  "loadRun" | "loadCheckpoint" | "checkpointsOfRun" | "nextDueAt" | "dueCheckpointIds"
+>;

@@ -2,11 +2,19 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { countPendingCheckpoints } from "@/db/queries";
 import type { LiveEvent } from "@/lib/api/types";
-import { CHECKPOINT_EVENT_TYPES } from "@/lib/events";
+import { CHECKPOINT_EVENT_TYPES, EventType } from "@/lib/events";
+import { decisionWaiters } from "@/lib/inbox/waiters";
 import type { Logger } from "@/lib/logger";
 import { Rooms, roomsForEvent, SocketEvent, type StreamPositions, tokenView, watchPayload } from "./protocol";
 import type { RunCreators } from "./run-creators";
 import { guarded, type RealtimeServer, type RealtimeSocket } from "./sockets";
+
+/** The events that end a wait for a decision: decided, expired, or closed with its run. */
+const ANSWERING_EVENTS: readonly string[] = [
+  EventType.checkpointDecided,
+  EventType.checkpointExpired,
+  EventType.checkpointClosed,
+];
 
 /** At most one pending-count message a second: the nav needs a number, not every change. */
 const PENDING_COUNT_GAP_MS = 1000;
@@ -40,6 +48,8 @@ export class LiveStreamsHub {
     let checkpointsChanged = false;
     for (const event of events) {
       if (CHECKPOINT_EVENT_TYPES.includes(event.type)) checkpointsChanged = true;
+      // a long-poll waiting for this checkpoint's decision answers now (after the commit)
+      if (event.checkpointId && ANSWERING_EVENTS.includes(event.type)) decisionWaiters().notify(event.checkpointId);
       const rooms = roomsForEvent(event, this.tokenSockets > 0 ? this.creators.of(event.runId) : null);
       for (const room of rooms.people) {
         const list = byRoom.get(room);

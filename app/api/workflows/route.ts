@@ -6,6 +6,7 @@ import { runDto, runSummaryDto } from "@/lib/api/serialize";
 import type { Page, RunResponse, RunSummaryDto } from "@/lib/api/types";
 import { actorOf } from "@/lib/auth/authenticate";
 import { assertMutation, ownRunsOnly, requireSessionOrToken } from "@/lib/auth/guard";
+import { INBOX_WORKFLOW } from "@/lib/engine/workflows/inbox";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
 import { RUN_SCOPES, TokenScope } from "@/lib/scopes";
@@ -16,7 +17,8 @@ export const GET = route((req) => {
   const { limit, cursor, ...filter } = readQuery(req, runListQuery);
   const page = listRuns(
     getRuntime().db,
-    { ...filter, createdByTokenId: ownRunsOnly(principal) },
+    // an inbox checkpoint is a run of the inbox workflow: those are listed only when asked for
+    { ...filter, createdByTokenId: ownRunsOnly(principal), exceptWorkflows: [INBOX_WORKFLOW] },
     { limit, after: readCursor(cursor) },
   );
   return Response.json(toPage(page, runSummaryDto) satisfies Page<RunSummaryDto>);

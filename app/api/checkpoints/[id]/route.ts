@@ -2,14 +2,15 @@ import { getCheckpoint } from "@/db/queries";
 import { route } from "@/lib/api/http";
 import { checkpointDto } from "@/lib/api/serialize";
 import type { CheckpointResponse } from "@/lib/api/types";
-import { requireSession } from "@/lib/auth/guard";
-import { AppError } from "@/lib/errors";
+import { requireSessionOrToken } from "@/lib/auth/guard";
+import { assertMayReadCheckpoint } from "@/lib/inbox/access";
 import { Role } from "@/lib/roles";
 import { getRuntime } from "@/lib/runtime";
+import { TokenScope } from "@/lib/scopes";
 
 export const GET = route<{ id: string }>((req, { id }) => {
-  requireSession(req, Role.reviewer);
-  const checkpoint = getCheckpoint(getRuntime().db, id);
-  if (!checkpoint) throw new AppError("not_found", `Checkpoint ${id} not found`);
+  // a checkpoints:write token reads the checkpoints it created
+  const principal = requireSessionOrToken(req, Role.reviewer, TokenScope.checkpointsWrite);
+  const checkpoint = assertMayReadCheckpoint(principal, getCheckpoint(getRuntime().db, id), id);
   return Response.json({ checkpoint: checkpointDto(checkpoint) } satisfies CheckpointResponse);
 });

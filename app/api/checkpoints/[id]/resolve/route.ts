@@ -11,7 +11,10 @@ export const POST = route<{ id: string }>(async (req, { id }) => {
   assertMutation(req);
   const principal = requireSession(req, Role.reviewer);
   const decision = await readJson(req, resolveBody);
-  const { checkpoint, run } = await getRuntime().engine.resolveCheckpoint(id, decision, actorOf(principal));
+  const { checkpoint, run } = await getRuntime().engine.resolveCheckpoint(id, decision, actorOf(principal), {
+    userId: principal.user.id,
+    role: principal.user.role,
+  });
   // the decision is committed (synchronous=FULL) before this response is sent
   return Response.json({ checkpoint: checkpointDto(checkpoint), run: runDto(run) } satisfies DecisionResponse);
 });
