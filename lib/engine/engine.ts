@@ -306,13 +306,17 @@ export class Engine {
     for (;;) {
       const due = this.commits.reads.dueCheckpointIds(Date.now(), EXPIRE_BATCH);
       const outcomes = await Promise.allSettled(due.map((id) => this.expireOne(id)));
+      let progressed = false;
       for (const [i, outcome] of outcomes.entries()) {
-        if (outcome.status === "fulfilled") expired += 1;
-        else if (!(isAppError(outcome.reason) && outcome.reason.code === "checkpoint_already_resolved")) {
+        if (outcome.status === "fulfilled") {
+          expired += 1;
+          progressed = true;
+        } else if (!(isAppError(outcome.reason) && outcome.reason.code === "checkpoint_already_resolved")) {
           this.log.error({ checkpointId: due[i], err: outcome.reason }, "could not expire a due checkpoint");
         }
       }
-      if (due.length < EXPIRE_BATCH) return expired;
+      // a full batch that all failed would come back the same: leave it to the next tick
+      if (due.length < EXPIRE_BATCH || !progressed) return expired;
     }
   }
 

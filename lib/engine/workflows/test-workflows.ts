@@ -101,4 +101,24 @@ const bigOutputWorkflow = defineWorkflow({
   ],
 });
 
-export const testWorkflows = [slowWorkflow, failingWorkflow, flakyWorkflow, trivialWorkflow, bigOutputWorkflow];
+/** Review policy from the DSL (SPEC §10): a checkpoint that approves itself after 2 s, then one only admins may decide. */
+const timeoutWorkflow = defineWorkflow({
+  id: "test-timeout",
+  name: "Test: timeout and assignment",
+  input: z.object({ n: z.number().int().default(0) }),
+  steps: [
+    agent("propose", () => ({ proposal: "ship it" })),
+    checkpoint("auto-approve", { show: "proposal", timeout: "2s", onTimeout: "approve" }),
+    agent("act", () => ({ acted: true })),
+    checkpoint("admin-only", { show: "proposal", assignee: { role: "admin" } }),
+  ],
+});
+
+export const testWorkflows = [
+  slowWorkflow,
+  failingWorkflow,
+  flakyWorkflow,
+  trivialWorkflow,
+  bigOutputWorkflow,
+  timeoutWorkflow,
+];
