@@ -45,7 +45,7 @@ describe("inbox checkpoints", () => {
 
   beforeAll(async () => {
     server = await startServer();
-    admin = await new Api(server.url).login();
+    // the CLI runs synchronously: run it before any request, so no kept-alive connection goes stale while it blocks
     const tokenClient = (scopes: string[], name: string) =>
       new Api(server.url, createToken(server.dbPath, name, scopes), { sendOrigin: false });
     agent = tokenClient(["checkpoints:write"], "support-bot");
@@ -58,6 +58,7 @@ describe("inbox checkpoints", () => {
       role: "reviewer",
       name: "Carol",
     });
+    admin = await new Api(server.url).login();
     bob = await new Api(server.url).login("bob@test.local", "bob-password-1");
     carol = await new Api(server.url).login("carol@test.local", "carol-password-1");
     bobId = (await bob.me()).id;
@@ -369,8 +370,8 @@ describe("timeouts (SPEC §10)", () => {
   it("a workflow checkpoint with a DSL timeout expires, the run goes on, and the next one obeys its assignee", async () => {
     const server = await startServer();
     try {
-      const admin = await new Api(server.url).login();
       addUser(server.dbPath, { email: "rev@test.local", password: "rev-password-1", role: "reviewer" });
+      const admin = await new Api(server.url).login();
       const reviewer = await new Api(server.url).login("rev@test.local", "rev-password-1");
       const run = await admin.startRun("test-timeout");
       const detail = await waitFor(async () => {
