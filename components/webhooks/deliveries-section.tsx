@@ -6,7 +6,7 @@ import { useId, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Field, inputClass } from "@/components/ui/field";
+import { inputClass } from "@/components/ui/field";
 import { LoadMore } from "@/components/ui/load-more";
 import { EmptyState, ErrorState, errorText, LoadingState } from "@/components/ui/states";
 import { type Column, Table } from "@/components/ui/table";
@@ -51,7 +51,10 @@ export function DeliveriesSection({ webhooks }: { webhooks: WebhookDto[] }) {
       title="Deliveries"
       titleId="deliveries-title"
       actions={
-        <Field id={`${id}-status`} label="Delivery status" dense className="flex items-center gap-2">
+        <div className="flex items-center gap-2">
+          <label htmlFor={`${id}-status`} className="whitespace-nowrap text-xs font-medium text-slate-600">
+            Delivery status
+          </label>
           <select
             id={`${id}-status`}
             value={status}
@@ -65,7 +68,7 @@ export function DeliveriesSection({ webhooks }: { webhooks: WebhookDto[] }) {
               </option>
             ))}
           </select>
-        </Field>
+        </div>
       }
     >
       {deliveries.isPending ? (
