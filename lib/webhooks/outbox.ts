@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { getCheckpoint } from "@/db/queries";
-import type { Checkpoint, WorkflowEvent } from "@/db/schema";
+import type { Checkpoint, Webhook, WorkflowEvent } from "@/db/schema";
 import {
   findCheckpointSigningSecret,
   findRunSummary,
@@ -76,34 +76,56 @@ export class NotificationOutbox {
     };
     const rows: NewDelivery[] = [];
     for (const event of events) {
-      const base = { eventId: event.id, createdAt: now, nextAttemptAt: now, status: DeliveryStatus.pending };
-      if (isDecision(event) && event.checkpointId) {
-        const checkpoint = checkpointOf(event.checkpointId);
-        if (checkpoint?.callbackUrl) rows.push(this.callback(base, checkpoint, checkpoint.callbackUrl));
-      }
-      const type = webhookEventOf(event);
-      const subscribers = type ? webhooks.filter((w) => w.events.includes(type)) : [];
-      if (!type || subscribers.length === 0) continue;
-      const notice = this.notice(type, event, checkpointOf);
-      if (!notice) {
-        this.log.warn(
-          { eventId: event.id, runId: event.runId, checkpointId: event.checkpointId },
-          "notice skipped: its run or checkpoint is gone",
+      try {
+        rows.push(...this.planEvent(event, now, webhooks, checkpointOf));
+      } catch (err) {
+        // the database's own errors stop the batch (the worker reads it again); anything else is about this one
+        // event (a body that cannot be built) and must not hold up every notification after it
+        if (isDatabaseError(err)) throw err;
+        this.log.error(
+          { err, eventId: event.id, runId: event.runId, checkpointId: event.checkpointId },
+          "notification skipped: it could not be built",
         );
-        continue;
       }
-      for (const webhook of subscribers) {
-        rows.push({
-          ...base,
-          id: randomUUID(),
-          target: webhook.id,
-          webhookId: webhook.id,
-          checkpointId: event.checkpointId,
-          url: webhook.url,
-          type,
-          body: webhookBody(webhook.format, notice, this.baseUrl()),
-        });
-      }
+    }
+    return rows;
+  }
+
+  private planEvent(
+    event: WorkflowEvent,
+    now: number,
+    webhooks: Webhook[],
+    checkpointOf: (id: string) => Checkpoint | undefined,
+  ): NewDelivery[] {
+    const rows: NewDelivery[] = [];
+    const base = { eventId: event.id, createdAt: now, nextAttemptAt: now, status: DeliveryStatus.pending };
+    if (isDecision(event) && event.checkpointId) {
+      const checkpoint = checkpointOf(event.checkpointId);
+      if (checkpoint?.callbackUrl) rows.push(this.callback(base, checkpoint, checkpoint.callbackUrl));
+    }
+    const type = webhookEventOf(event);
+    // a webhook hears of what happens after it was added (also when a restart re-reads events from before)
+    const subscribers = type ? webhooks.filter((w) => w.events.includes(type) && w.createdAt <= event.createdAt) : [];
+    if (!type || subscribers.length === 0) return rows;
+    const notice = this.notice(type, event, checkpointOf);
+    if (!notice) {
+      this.log.warn(
+        { eventId: event.id, runId: event.runId, checkpointId: event.checkpointId },
+        "notice skipped: its run or checkpoint is gone",
+      );
+      return rows;
+    }
+    for (const webhook of subscribers) {
+      rows.push({
+        ...base,
+        id: randomUUID(),
+        target: webhook.id,
+        webhookId: webhook.id,
+        checkpointId: event.checkpointId,
+        url: webhook.url,
+        type,
+        body: webhookBody(webhook.format, notice, this.baseUrl()),
+      });
     }
     return rows;
   }
@@ -143,6 +165,12 @@ export class NotificationOutbox {
     const checkpoint = event.checkpointId ? checkpointOf(event.checkpointId) : undefined;
     return checkpoint ? { type, at: event.createdAt, checkpoint } : undefined;
   }
+}
+
+/** better-sqlite3's errors carry SQLite's code (SQLITE_BUSY, SQLITE_IOERR…). */
+function isDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_");
 }
 
 /** Decided or timed out: what a checkpoint's callbackUrl hears of. */
