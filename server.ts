@@ -10,16 +10,21 @@ import type { StepText } from "@/lib/model";
 import type { EventRelay } from "@/lib/realtime/relay";
 import { attachRealtime } from "@/lib/realtime/socket-server";
 import { boot } from "@/lib/server/boot";
+import { DeliveryWorker } from "@/lib/webhooks/worker";
 
 /** One Node process: Next.js and Socket.IO on the same port, the engine beside them. */
 async function main() {
   const env = loadEnv();
   const dev = env.NODE_ENV === "development";
   let relay: EventRelay | undefined;
-  // every commit that appended events wakes the outbox relay
+  let deliveries: DeliveryWorker | undefined;
+  // every commit that appended events wakes the outbox relay and the notification worker
   let sendStepText: ((update: StepText) => void) | undefined;
   const runtime = await boot(env, logger, {
-    onCommit: () => relay?.notify(),
+    onCommit: () => {
+      relay?.notify();
+      deliveries?.notify();
+    },
     onStepText: (update) => sendStepText?.(update),
   });
   logger.info({ database: env.DATABASE_URL }, "database migrated");
@@ -61,6 +66,9 @@ async function main() {
     // the expected Origin without PUBLIC_URL is the loopback spellings of this port
     runtime.port = port;
     const url = env.PUBLIC_URL ?? `http://localhost:${port}`;
+    // callbacks and webhooks (links in Slack notices need the address): what a past process left pending goes out now
+    deliveries = new DeliveryWorker({ db: runtime.db, log: logger, baseUrl: () => url });
+    deliveries.start();
     logger.info({ port, url }, `Gatehouse listening on ${url}`);
     if (!env.PUBLIC_URL && !isLoopback(env.HOST)) {
       logger.warn(
@@ -79,6 +87,7 @@ async function main() {
     realtime.io.close();
     server.close();
     await runtime.engine.stop(5000);
+    await deliveries?.stop(2000);
     runtime.sqlite.close();
     process.exit(0);
   };

@@ -108,6 +108,12 @@ export const CHECKPOINT_STATUS_BADGE: Record<CheckpointStatus, Badge> = {
   cancelled: { label: "Cancelled", className: "bg-zinc-100 text-zinc-600 ring-zinc-300" },
 };
 
+export const DELIVERY_STATUS_BADGE: Record<DeliveryStatus, Badge> = {
+  pending: { label: "Pending", className: "bg-amber-50 text-amber-800 ring-amber-300" },
+  delivered: { label: "Delivered", className: "bg-emerald-50 text-emerald-700 ring-emerald-300" },
+  failed: { label: "Failed", className: "bg-red-50 text-red-700 ring-red-300" },
+};
+
 export const STEP_STATUS_BADGE: Record<StepStatus, Badge> = {
   completed: { label: "Completed", className: "bg-emerald-50 text-emerald-700 ring-emerald-300" },
   failed: { label: "Failed", className: "bg-red-50 text-red-700 ring-red-300" },

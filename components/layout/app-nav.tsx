@@ -16,6 +16,7 @@ const ITEMS: NavItem[] = [
   { href: "/", label: "Runs", active: (p) => p === "/" || p.startsWith("/runs") },
   { href: "/review", label: "Review", active: (p) => p.startsWith("/review") },
   { href: "/admin/history", label: "History", active: (p) => p.startsWith("/admin/history"), adminOnly: true },
+  { href: "/admin/webhooks", label: "Webhooks", active: (p) => p.startsWith("/admin/webhooks"), adminOnly: true },
 ];
 
 /** Top bar: only the sections this user's role may open, pending count, live indicator, sign out. */

@@ -1,11 +1,21 @@
 import type { z } from "zod";
 import { apiFetch } from "./client";
-import type { checkpointListQuery, LoginBody, ResolveBody, runListQuery, StartRunBody } from "./schemas";
+import type {
+  checkpointListQuery,
+  createWebhookBody,
+  deliveryListQuery,
+  LoginBody,
+  ResolveBody,
+  runListQuery,
+  StartRunBody,
+} from "./schemas";
 import type {
   CheckpointResponse,
   CheckpointSummaryDto,
+  CreatedWebhookResponse,
   DecisionResponse,
   DefinitionsResponse,
+  DeliveryDto,
   EventsResponse,
   OkResponse,
   Page,
@@ -13,6 +23,7 @@ import type {
   RunResponse,
   RunSummaryDto,
   UserResponse,
+  WebhookDto,
 } from "./types";
 
 /**
@@ -25,6 +36,7 @@ import type {
 type ListParams<S extends z.ZodType> = Omit<z.input<S>, "limit" | "cursor"> & { limit?: number };
 export type RunListParams = ListParams<typeof runListQuery>;
 export type CheckpointListParams = ListParams<typeof checkpointListQuery>;
+export type DeliveryListParams = ListParams<typeof deliveryListQuery>;
 
 type QueryValue = string | number | undefined;
 
@@ -46,6 +58,7 @@ function withQuery(path: string, params: Record<string, QueryValue>): string {
 const get = <T>(path: string) => apiFetch<T>(path);
 const post = <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
   apiFetch<T>(path, { method: "POST", body, headers });
+const del = <T>(path: string) => apiFetch<T>(path, { method: "DELETE" });
 
 export const api = {
   auth: {
@@ -72,5 +85,14 @@ export const api = {
   events: {
     /** Audit events after `lastId` (the catch-up after a reconnect); `hasMore` asks for the next page. */
     after: (lastId: number) => get<EventsResponse>(withQuery(apiPath("events"), { after: lastId })),
+  },
+  webhooks: {
+    list: (cursor?: string) => get<Page<WebhookDto>>(withQuery(apiPath("webhooks"), { cursor })),
+    /** The answer holds the signing secret, shown this once. */
+    create: (body: z.input<typeof createWebhookBody>) => post<CreatedWebhookResponse>(apiPath("webhooks"), body),
+    disable: (id: string) => del<{ webhook: WebhookDto }>(apiPath("webhooks", id)),
+    deliveries: (filters: DeliveryListParams, cursor?: string) =>
+      get<Page<DeliveryDto>>(withQuery(apiPath("webhooks", "deliveries"), { ...filters, cursor })),
+    redeliver: (id: string) => post<{ delivery: DeliveryDto }>(apiPath("webhooks", "deliveries", id, "redeliver")),
   },
 };

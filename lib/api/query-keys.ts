@@ -1,4 +1,4 @@
-import type { CheckpointListParams, RunListParams } from "./endpoints";
+import type { CheckpointListParams, DeliveryListParams, RunListParams } from "./endpoints";
 
 /**
  * Which list a query holds: lists with the same filters but another shape
@@ -18,5 +18,10 @@ export const queryKeys = {
     all: ["checkpoints"] as const,
     list: (query: CheckpointListParams & ListView) => ["checkpoints", "list", query] as const,
     detail: (id: string) => ["checkpoints", "detail", id] as const,
+  },
+  webhooks: {
+    all: ["webhooks"] as const,
+    list: ["webhooks", "list"] as const,
+    deliveries: (query: DeliveryListParams) => ["webhooks", "deliveries", query] as const,
   },
 };
