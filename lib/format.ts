@@ -91,3 +91,27 @@ export function modelLabel(model: string): string {
 export function formatTokens(input: number, output: number): string {
   return `${input.toLocaleString("en")} in · ${output.toLocaleString("en")} out`;
 }
+
+/** A checkpoint with a due date is "due soon" within this of it (SPEC §10). */
+export const DUE_SOON_MS = 10 * MINUTE;
+
+/** "42 s", "8 min", "5 h", "2 d": a span, rounded down to its largest unit. */
+function spanText(ms: number): string {
+  if (ms < MINUTE) return `${Math.max(1, Math.floor(ms / SECOND))} s`;
+  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min`;
+  if (ms < DAY) return `${Math.floor(ms / HOUR)} h`;
+  return `${Math.floor(ms / DAY)} d`;
+}
+
+export type DueUrgency = "overdue" | "soon" | "later";
+
+/**
+ * How a due date reads at `now`: "Due in 2 h"; within DUE_SOON_MS "Due soon, in 8 min";
+ * past it "Overdue by 3 min". The urgency word is in the text, so colour is never the only mark.
+ */
+export function dueStatus(dueAt: string, now: number): { urgency: DueUrgency; text: string } {
+  const left = Date.parse(dueAt) - now;
+  if (left <= 0) return { urgency: "overdue", text: `Overdue by ${spanText(-left)}` };
+  if (left <= DUE_SOON_MS) return { urgency: "soon", text: `Due soon, in ${spanText(left)}` };
+  return { urgency: "later", text: `Due in ${spanText(left)}` };
+}

@@ -1,14 +1,15 @@
 "use client";
 
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import Markdown, { type Components } from "react-markdown";
 import { Card } from "@/components/ui/card";
+import { JsonTree } from "@/components/ui/json-tree";
 import type { CheckpointDto } from "@/lib/api/types";
 import { modelLabel, prettyJson } from "@/lib/format";
 import { safeUrlTransform } from "@/lib/safe-url";
 
 /**
- * Agent output is untrusted. Markdown is rendered by react-markdown WITHOUT
+ * Agent output is untrusted. JSON is a tree of React text. Markdown is rendered by react-markdown WITHOUT
  * raw HTML (HTML in the text shows as text), URLs pass safeUrlTransform (http/https
  * only; anything else renders as plain text) and images are never loaded.
  */
@@ -49,27 +50,39 @@ type View = "rendered" | "source";
 // past this, Markdown parsing and layout take seconds: the output is shown as text
 const MAX_MARKDOWN_CHARS = 50_000;
 
+/** JSON content parsed for the tree; null when it does not parse (then it is shown as text). */
+function parsedJson(checkpoint: CheckpointDto): { value: unknown } | null {
+  if (checkpoint.contentType !== "json") return null;
+  try {
+    return { value: JSON.parse(checkpoint.content) };
+  } catch {
+    return null;
+  }
+}
+
+/** Text and Markdown render as Markdown, JSON as a tree; each has its source view. */
 export function AgentOutput({ checkpoint }: { checkpoint: CheckpointDto }) {
   const [view, setView] = useState<View>("rendered");
+  const json = useMemo(() => parsedJson(checkpoint), [checkpoint]);
   const isJson = checkpoint.contentType === "json";
   const tooLongToRender = !isJson && checkpoint.content.length > MAX_MARKDOWN_CHARS;
-  const toggle =
-    isJson || tooLongToRender ? null : (
-      // biome-ignore lint/a11y/useSemanticElements: a pair of toggle buttons, not a form field set
-      <div role="group" aria-label="Output view" className="flex rounded-md bg-slate-100 p-0.5 text-xs">
-        {(["rendered", "source"] as const).map((v) => (
-          <button
-            key={v}
-            type="button"
-            aria-pressed={view === v}
-            onClick={() => setView(v)}
-            className={`rounded px-2 py-0.5 font-medium ${view === v ? "bg-white text-slate-900 shadow-xs" : "text-slate-600"}`}
-          >
-            {v === "rendered" ? "Rendered" : "Source"}
-          </button>
-        ))}
-      </div>
-    );
+  const canRender = isJson ? json !== null : !tooLongToRender;
+  const toggle = canRender ? (
+    // biome-ignore lint/a11y/useSemanticElements: a pair of toggle buttons, not a form field set
+    <div role="group" aria-label="Output view" className="flex rounded-md bg-slate-100 p-0.5 text-xs">
+      {(["rendered", "source"] as const).map((v) => (
+        <button
+          key={v}
+          type="button"
+          aria-pressed={view === v}
+          onClick={() => setView(v)}
+          className={`rounded px-2 py-0.5 font-medium ${view === v ? "bg-white text-slate-900 shadow-xs" : "text-slate-600"}`}
+        >
+          {v === "source" ? "Source" : isJson ? "Tree" : "Rendered"}
+        </button>
+      ))}
+    </div>
+  ) : null;
 
   return (
     <Card
@@ -92,10 +105,12 @@ export function AgentOutput({ checkpoint }: { checkpoint: CheckpointDto }) {
         </p>
       ) : null}
       <div className="max-h-[60vh] overflow-auto">
-        {isJson || tooLongToRender || view === "source" ? (
+        {!canRender || view === "source" ? (
           <pre className="whitespace-pre-wrap break-words font-mono text-sm leading-relaxed text-slate-800">
             {isJson ? prettyJson(checkpoint.content) : checkpoint.content}
           </pre>
+        ) : json ? (
+          <JsonTree value={json.value} label="Agent output as a tree" />
         ) : (
           <div className="break-words text-sm leading-relaxed text-slate-800">
             <Markdown urlTransform={safeUrlTransform} components={components}>

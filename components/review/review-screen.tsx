@@ -10,13 +10,14 @@ import { LoadingState, NotFoundView } from "@/components/ui/states";
 import type { CheckpointDto, CheckpointSummaryDto } from "@/lib/api/types";
 import { prettyJson } from "@/lib/format";
 import { useCheckpoint } from "@/lib/hooks/use-checkpoint";
-import { usePendingQueue } from "@/lib/hooks/use-pending-queue";
+import { queueBefore, usePendingQueue } from "@/lib/hooks/use-pending-queue";
 import { useWorkflowName } from "@/lib/hooks/use-workflow-definitions";
 import { LiveStreams } from "@/lib/realtime/protocol";
-import { CheckpointStatus } from "@/lib/status";
+import { CheckpointAction, CheckpointStatus } from "@/lib/status";
 import { AgentOutput } from "./agent-output";
 import { DecisionPanel, type DecisionPanelHandle } from "./decision-panel";
 import { DiffView } from "./diff-view";
+import { checkpointOrigin } from "./labels";
 import { ReviewHeader } from "./review-header";
 import { ShortcutsDialog } from "./shortcuts-dialog";
 import { useReviewShortcuts } from "./use-review-shortcuts";
@@ -39,7 +40,7 @@ export function ReviewScreen({ id }: { id: string }) {
   return <ReviewWorkspace checkpoint={detail.data.checkpoint} />;
 }
 
-/** Neighbours in the pending queue (oldest first), for j / k. */
+/** Neighbours in the pending queue (its order: due date, then oldest), for j / k. */
 function useQueueNeighbours(checkpoint: CheckpointDto) {
   const { items } = usePendingQueue();
   return useMemo(() => {
@@ -47,13 +48,13 @@ function useQueueNeighbours(checkpoint: CheckpointDto) {
     if (index >= 0) {
       return { previous: items[index - 1], next: items[index + 1], position: `${index + 1} of ${items.length}` };
     }
-    const at = Date.parse(checkpoint.createdAt);
+    // no longer in the queue (decided): its neighbours are where it would be
     return {
-      previous: items.filter((c) => Date.parse(c.createdAt) <= at).at(-1),
-      next: items.find((c) => Date.parse(c.createdAt) > at) ?? items[0],
+      previous: items.filter((c) => queueBefore(c, checkpoint)).at(-1),
+      next: items.find((c) => queueBefore(checkpoint, c)) ?? items[0],
       position: null,
     };
-  }, [items, checkpoint.id, checkpoint.createdAt]);
+  }, [items, checkpoint]);
 }
 
 /**
@@ -110,11 +111,13 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
   const go = (target: CheckpointSummaryDto | undefined) => {
     if (target) router.push(`/review/${target.id}`);
   };
+  // a decision the checkpoint does not allow has no button and no key
+  const allowed = (action: CheckpointAction) => checkpoint.allow.includes(action);
   useReviewShortcuts(
     {
-      approve: () => panel.current?.approve(),
-      edit: () => panel.current?.focusEditor(),
-      reject: () => panel.current?.reject(),
+      approve: allowed(CheckpointAction.approve) ? () => panel.current?.approve() : undefined,
+      edit: allowed(CheckpointAction.edit) ? () => panel.current?.focusEditor() : undefined,
+      reject: allowed(CheckpointAction.reject) ? () => panel.current?.reject() : undefined,
       next: () => go(next),
       previous: () => go(previous),
       toggleHelp: () => setHelpOpen((open) => !open),
@@ -127,7 +130,7 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
     <div className="space-y-5 pb-4">
       <ReviewHeader
         checkpoint={checkpoint}
-        workflowName={workflowName(checkpoint.workflow)}
+        origin={checkpointOrigin(checkpoint, workflowName)}
         others={others}
         previous={previous}
         next={next}
@@ -146,7 +149,7 @@ function ReviewWorkspace({ checkpoint }: { checkpoint: CheckpointDto }) {
         output={<AgentOutput checkpoint={checkpoint} />}
         diff={<DiffView original={original} edited={edited} />}
       />
-      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} allow={checkpoint.allow} />
     </div>
   );
 }

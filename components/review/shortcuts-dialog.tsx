@@ -2,11 +2,13 @@
 
 import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { CheckpointAction } from "@/lib/status";
 
-const SHORTCUTS: [key: string, action: string][] = [
-  ["a", "Approve"],
-  ["e", "Edit: focus the editor"],
-  ["r", "Reject (asks for notes first)"],
+/** The keys; those of a decision are listed only when the checkpoint allows it. */
+const SHORTCUTS: [key: string, action: string, needs?: CheckpointAction][] = [
+  ["a", "Approve", CheckpointAction.approve],
+  ["e", "Edit: focus the editor", CheckpointAction.edit],
+  ["r", "Reject (asks for notes first)", CheckpointAction.reject],
   ["j", "Next pending checkpoint"],
   ["k", "Previous pending checkpoint"],
   ["?", "Show or hide this help"],
@@ -14,7 +16,15 @@ const SHORTCUTS: [key: string, action: string][] = [
 ];
 
 /** The keyboard help, a native modal <dialog> (focus trapped, Escape closes). */
-export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function ShortcutsDialog({
+  open,
+  onClose,
+  allow,
+}: {
+  open: boolean;
+  onClose: () => void;
+  allow: readonly CheckpointAction[];
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -37,7 +47,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
         </Button>
       </div>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2 px-4 py-3 text-sm">
-        {SHORTCUTS.map(([key, action]) => (
+        {SHORTCUTS.filter(([, , needs]) => !needs || allow.includes(needs)).map(([key, action]) => (
           <div key={key} className="contents">
             <dt>
               <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs">{key}</kbd>

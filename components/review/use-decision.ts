@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useCurrentUser } from "@/components/current-user";
 import { errorText } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
 import { ApiError } from "@/lib/api/client";
@@ -10,6 +11,7 @@ import { type ResolveBody, resolveBody } from "@/lib/api/schemas";
 import type { CheckpointSummaryDto } from "@/lib/api/types";
 import { fetchNextPending } from "@/lib/hooks/use-pending-queue";
 import { type CheckpointAction, RunStatus } from "@/lib/status";
+import { mayDecide } from "./assignment";
 
 const DONE_TOAST: Record<CheckpointAction, string> = {
   approve: "Approved",
@@ -17,17 +19,29 @@ const DONE_TOAST: Record<CheckpointAction, string> = {
   reject: "Rejected",
 };
 
+/** A refusal as the screen shows it: the message and, for a 400, each reason (e.g. what the schema found). */
+export type DecisionError = { message: string; issues: string[] };
+
+/** The reasons of a 400 invalid_input (`details.issues[].message`), if the server gave any. */
+function issuesOf(error: unknown): string[] {
+  if (!(error instanceof ApiError) || error.status !== 400) return [];
+  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.flatMap((i) => (typeof i?.message === "string" ? [i.message as string] : []));
+}
+
 /**
- * Resolves the checkpoint, then goes on to the next pending one.
+ * Resolves the checkpoint, then goes on to the next pending one the reviewer may decide.
  * A 409 checkpoint_already_resolved marks the screen as decided elsewhere and
  * refetches the checkpoint so the page can say by whom.
  */
 export function useDecision(checkpointId: string) {
   const router = useRouter();
   const queryClient = useQueryClient();
+  const me = useCurrentUser();
   const { toast } = useToast();
   const [conflict, setConflict] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<DecisionError | null>(null);
   const detailKey = queryKeys.checkpoints.detail(checkpointId);
 
   const mutation = useMutation({
@@ -38,7 +52,7 @@ export function useDecision(checkpointId: string) {
       toast(DONE_TOAST[body.action]);
       let next: CheckpointSummaryDto | undefined;
       try {
-        next = await fetchNextPending(checkpointId);
+        next = await fetchNextPending(checkpointId, (c) => mayDecide(c.assignee, me));
       } catch {
         next = undefined;
       }
@@ -53,7 +67,7 @@ export function useDecision(checkpointId: string) {
         setError(null);
         queryClient.invalidateQueries({ queryKey: detailKey });
         queryClient.invalidateQueries({ queryKey: queryKeys.checkpoints.all });
-      } else setError(errorText(err));
+      } else setError({ message: errorText(err), issues: issuesOf(err) });
     },
   });
 
@@ -61,7 +75,7 @@ export function useDecision(checkpointId: string) {
   function decide(body: ResolveBody): boolean {
     const parsed = resolveBody.safeParse(body);
     if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "This decision cannot be sent");
+      setError({ message: parsed.error.issues[0]?.message ?? "This decision cannot be sent", issues: [] });
       return false;
     }
     setError(null);
@@ -73,7 +87,6 @@ export function useDecision(checkpointId: string) {
     decide,
     conflict,
     error,
-    setError,
     busy: mutation.isPending,
     succeeded: mutation.isSuccess,
     action: mutation.variables?.action,

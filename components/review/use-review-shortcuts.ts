@@ -1,9 +1,10 @@
 import { useEffect, useRef } from "react";
 
+/** approve / edit / reject are left out when the checkpoint does not allow them: their keys then do nothing. */
 type ShortcutHandlers = {
-  approve(): void;
-  edit(): void;
-  reject(): void;
+  approve?: () => void;
+  edit?: () => void;
+  reject?: () => void;
   next(): void;
   previous(): void;
   toggleHelp(): void;
@@ -25,7 +26,7 @@ export function useReviewShortcuts(handlers: ShortcutHandlers, helpOpen: boolean
       if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || event.isComposing) return;
       if (isTyping(event.target)) return;
       const { handlers: h, helpOpen: open } = ref.current;
-      const map: Record<string, () => void> = open
+      const map: Record<string, (() => void) | undefined> = open
         ? { "?": h.toggleHelp, Escape: h.closeHelp }
         : { a: h.approve, e: h.edit, r: h.reject, j: h.next, k: h.previous, "?": h.toggleHelp };
       const action = map[event.key];

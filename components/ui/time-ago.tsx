@@ -21,8 +21,8 @@ function subscribe(listener: () => void) {
   };
 }
 
-/** One shared ticker for every relative time on the page. */
-function useNow(): number {
+/** One shared ticker for every relative time on the page (0 while rendering on the server). */
+export function useNow(): number {
   return useSyncExternalStore(
     subscribe,
     () => Math.floor(Date.now() / TICK_MS) * TICK_MS,
