@@ -1,17 +1,29 @@
-import Ajv2020 from "ajv/dist/2020.js";
+import { type OutputUnit, Validator } from "@cfworker/json-schema";
 
 /**
  * Checks an edit of a JSON checkpoint: it must parse, be a JSON object, and
  * satisfy the checkpoint's JSON Schema when it has one. The API refuses what
  * fails here (400) and the review screen says why before anyone submits:
- * one function, both sides (client-safe).
+ * one function, both sides.
+ *
+ * @cfworker/json-schema interprets the schema (draft 2020-12). ajv compiles
+ * schemas with `new Function`, which the pages' Content Security Policy (no
+ * 'unsafe-eval') forbids in the browser; it stays on the server, where it
+ * checks that a new checkpoint's schema is sound (lib/inbox/create.ts).
  */
 
-// one validator instance; compiled schemas are cached by their object
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+// one validator per schema object
+const validators = new WeakMap<object, Validator>();
 
 export type JsonEditCheck = { ok: true; value: Record<string, unknown> } | { ok: false; problems: string[] };
+
+/** "/amount: -1 is less than 0." — the innermost failures only (their parents just say "does not match"). */
+function problemsOf(errors: OutputUnit[]): string[] {
+  const leaves = errors.filter(
+    (e) => e.keyword !== "false" && !errors.some((other) => other.keywordLocation.startsWith(`${e.keywordLocation}/`)),
+  );
+  return leaves.map((e) => `${e.instanceLocation.replace(/^#/, "") || "(the object)"}: ${e.error}`);
+}
 
 export function checkJsonEdit(text: string, schema: Record<string, unknown> | null): JsonEditCheck {
   let value: unknown;
@@ -24,28 +36,16 @@ export function checkJsonEdit(text: string, schema: Record<string, unknown> | nu
     return { ok: false, problems: ["The content must be a JSON object"] };
   }
   if (!schema) return { ok: true, value: value as Record<string, unknown> };
-  let validate = compiled.get(schema);
-  if (!validate) {
+  let validator = validators.get(schema);
+  if (!validator) {
     try {
-      validate = ajv.compile(schema);
+      validator = new Validator(schema, "2020-12", false);
     } catch (error) {
       return { ok: false, problems: [`The checkpoint's schema cannot be used: ${(error as Error).message}`] };
     }
-    compiled.set(schema, validate);
+    validators.set(schema, validator);
   }
-  if (validate(value)) return { ok: true, value: value as Record<string, unknown> };
-  const problems = (validate.errors ?? []).map(
-    (e) => `${e.instancePath || "(the object)"} ${e.message ?? "is invalid"}`,
-  );
-  return { ok: false, problems };
-}
-
-/** Whether a JSON Schema compiles (an inbox checkpoint's schema is checked when it is created). */
-export function schemaProblem(schema: Record<string, unknown>): string | null {
-  try {
-    ajv.compile(schema);
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const result = validator.validate(value);
+  if (result.valid) return { ok: true, value: value as Record<string, unknown> };
+  return { ok: false, problems: problemsOf(result.errors) };
 }

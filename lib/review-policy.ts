@@ -14,7 +14,7 @@ export type TimeoutAction = (typeof TIMEOUT_ACTIONS)[number];
 export type Assignee = { userId: string } | { role: Role };
 
 /** A decision as the inbox API reports it: a reviewer's action, or the timeout's. */
-export const DECISION_ACTIONS = ["approve", "edit", "reject", "timeout"] as const;
+const DECISION_ACTIONS = ["approve", "edit", "reject", "timeout"] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 /** Events admins can be notified of by webhook (SPEC §10). */

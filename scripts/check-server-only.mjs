@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SERVER_DIRS = ["db", "lib/engine", "lib/auth", "lib/realtime", "lib/server"];
+const SERVER_DIRS = ["db", "lib/engine", "lib/auth", "lib/realtime", "lib/server", "lib/inbox", "lib/webhooks"];
 const SERVER_FILES = ["lib/runtime.ts", "lib/api/serialize.ts", "lib/api/http.ts"];
 // Server-side modules that cannot carry the marker, and why.
 const EXEMPT = {

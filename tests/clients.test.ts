@@ -10,10 +10,10 @@ import {
   payloadSha256,
   verifyWebhook,
 } from "@/clients/typescript/gatehouse";
-import { contentHash } from "@/lib/inbox/canonical";
+import { contentHash } from "@/lib/canonical-json";
 import { Api, waitFor } from "./helpers/api";
-import { createToken } from "./helpers/cli";
 import { ROOT, startServer, type TestServer } from "./helpers/server";
+import { WebhookReceiver } from "./helpers/webhook-receiver";
 
 /**
  * Both inbox clients (SPEC §9) against a live server: the TypeScript client in
@@ -66,13 +66,39 @@ describe("inbox clients against a live server", () => {
   let server: TestServer;
   let reviewer: Api;
   let token: string;
+  let signingSecret: string;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     server = await startServer();
-    token = createToken(server.dbPath, "clients", ["checkpoints:write"]);
     reviewer = await new Api(server.url).login();
+    const created = await reviewer.createToken("clients", ["checkpoints:write"]);
+    token = created.secret;
+    signingSecret = created.signingSecret;
+    receiver = await WebhookReceiver.start();
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    await receiver?.close();
+  });
+
+  it("both clients verify a real signed callback from the server, and refuse it under another secret", async () => {
+    const client = new GatehouseClient({ baseUrl: server.url, token });
+    const content = { refund: 42, currency: "EUR" };
+    const pending = await client.createCheckpoint({ title: "Refund 42", content, callbackUrl: receiver.url });
+    await reviewer.resolve(pending.id, { action: "approve" });
+    const [callback] = await receiver.waitFor(1, (r) => r.json?.checkpoint?.id === pending.id);
+    const signature = callback.headers["gatehouse-signature"] as string;
+
+    const verified = verifyWebhook(callback.raw, signature, signingSecret);
+    expect(verified.decision).toMatchObject({ action: "approve", payloadSha256: pending.payloadSha256 });
+    expect(() => verifyWebhook(callback.raw, signature, "not-the-secret")).toThrow(/does not match/);
+
+    const py = python("verify", { stdin: { body: callback.raw, signature, secret: signingSecret } });
+    expect((await py.next()).body.decision.payloadSha256).toBe(pending.payloadSha256);
+    const pyWrong = python("verify", { stdin: { body: callback.raw, signature, secret: "not-the-secret" } });
+    expect((await pyWrong.next()).error).toMatch(/does not match/);
+  });
 
   it("TypeScript: creates once per key, waits, and gets the reviewer's edit with both hashes", async () => {
     const client = new GatehouseClient({ baseUrl: server.url, token });

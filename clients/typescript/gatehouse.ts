@@ -1,6 +1,6 @@
 /**
  * Gatehouse inbox client (SPEC §9) for Node 18+ and any runtime with fetch and
- * node:crypto. No framework imports: copy this file with lib/inbox/canonical.ts
+ * node:crypto. No framework imports: copy this file with lib/canonical-json.ts
  * (the hashing) and lib/api/types.ts (the wire types) into any service.
  *
  *   const gatehouse = new GatehouseClient({ baseUrl, token });
@@ -11,7 +11,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { CheckpointDto, DecisionDto, DecisionPollResponse } from "../../lib/api/types";
-import { canonicalJson, contentHash as payloadSha256 } from "../../lib/inbox/canonical";
+import { canonicalJson, contentHash as payloadSha256 } from "../../lib/canonical-json";
 
 export type { CheckpointDto, DecisionDto, DecisionPollResponse };
 export { canonicalJson, payloadSha256 };

@@ -149,7 +149,7 @@ export const tokenListQuery = z.strictObject({
 
 const jsonObject = z.record(z.string(), z.unknown());
 
-export const assigneeSchema = z.union([
+const assigneeSchema = z.union([
   z.strictObject({ userId: z.string().min(1).max(100) }),
   z.strictObject({ role: z.enum(ROLES) }),
 ]);

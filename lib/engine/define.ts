@@ -153,7 +153,7 @@ export function checkpoint(
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** "30m" → 1,800,000. A workflow with a malformed duration fails when it is defined, not when it runs. */
-export function durationMs(text: string): number {
+function durationMs(text: string): number {
   const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
   if (!match) throw new Error(`"${text}" is not a duration: use a number and s, m, h or d, e.g. "30m"`);
   return Number(match[1]) * UNIT_MS[match[2]];

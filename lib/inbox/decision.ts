@@ -1,8 +1,8 @@
 import "server-only";
 import type { Checkpoint } from "@/db/schema";
 import type { DecisionDto } from "@/lib/api/types";
+import { contentHash } from "@/lib/canonical-json";
 import { CheckpointStatus } from "@/lib/status";
-import { contentHash } from "./canonical";
 
 /** A checkpoint's content as its creator sent it: the text, or the JSON object. */
 function asSent(content: string, contentType: Checkpoint["contentType"]): string | Record<string, unknown> {
