@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Fragment, useState } from "react";
 import { DiffLines, useLineDiff } from "@/components/review/diff-view";
+import { checkpointHeading, checkpointOrigin } from "@/components/review/labels";
 import { Badge, RoundPill } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ErrorState, LoadingState } from "@/components/ui/states";
@@ -56,8 +57,8 @@ function DetailBody({ checkpoint }: { checkpoint: CheckpointDto }) {
 
 const HISTORY_COLUMNS: Column[] = [
   { label: "Created" },
-  { label: "Step" },
-  { label: "Workflow", className: "hidden md:table-cell" },
+  { label: "Step or title" },
+  { label: "Workflow or source", className: "hidden md:table-cell" },
   { label: "Status" },
   { label: "Reviewer", className: "hidden sm:table-cell" },
   { label: "Decided", className: "hidden lg:table-cell" },
@@ -74,10 +75,10 @@ export function HistoryTable({ items }: { items: CheckpointSummaryDto[] }) {
           <tr className="align-top hover:bg-slate-50">
             <td className="px-3 py-2 text-slate-600 sm:whitespace-nowrap">{formatDateTime(cp.createdAt)}</td>
             <td className="px-3 py-2">
-              <span className="font-medium text-slate-900">{cp.step}</span>
+              <span className="font-medium text-slate-900">{checkpointHeading(cp)}</span>
               {cp.round > 0 ? <RoundPill round={cp.round} className="ml-1" /> : null}
             </td>
-            <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{workflowName(cp.workflow)}</td>
+            <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{checkpointOrigin(cp, workflowName)}</td>
             <td className="px-3 py-2">
               <Badge badge={CHECKPOINT_STATUS_BADGE[cp.status]} />
             </td>
