@@ -3,7 +3,7 @@ import { Api } from "./helpers/api";
 import { rowCounts } from "./helpers/db";
 import { startServer, type TestServer } from "./helpers/server";
 
-const TEST_WORKFLOWS = ["test-big-output", "test-failing", "test-flaky", "test-slow", "test-trivial"];
+const TEST_WORKFLOWS = ["test-big-output", "test-failing", "test-flaky", "test-slow", "test-timeout", "test-trivial"];
 
 describe("GET /api/workflow-definitions (test workflows registered, as in every other server test)", () => {
   let server: TestServer;
