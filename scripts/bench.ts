@@ -1,13 +1,21 @@
 import { parseArgs } from "node:util";
 import { engineBench } from "./bench/engine";
+import { inboxBench } from "./bench/inbox";
+import { inboxClientsWorker } from "./bench/inbox-clients";
 import { liveBench, liveTabsWorker } from "./bench/live";
 
 /**
- * npm run bench [-- --suite engine|live] [suite options]: each suite measures
+ * npm run bench [-- --suite engine|live|inbox] [suite options]: each suite measures
  * on this machine and prints one JSON object. No thresholds: the figures go
  * into the README and the issues' closing notes.
  */
-const SUITES = { engine: engineBench, live: liveBench, "live-tabs": liveTabsWorker } as const;
+const SUITES = {
+  engine: engineBench,
+  live: liveBench,
+  "live-tabs": liveTabsWorker,
+  inbox: inboxBench,
+  "inbox-clients": inboxClientsWorker,
+} as const;
 
 const { values } = parseArgs({ options: { suite: { type: "string", default: "engine" } }, strict: false });
 const suite = String(values.suite);
