@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CONTENT_TYPES } from "../lib/content-type";
-import { ACTOR_TYPES, EVENT_TYPES } from "../lib/events";
+import { ACTOR_TYPES, ADMIN_EVENT_TYPES, EVENT_TYPES } from "../lib/events";
 import type { ModelUsage } from "../lib/model";
 import { TIMEOUT_ACTIONS, WEBHOOK_FORMATS, type WebhookEvent } from "../lib/review-policy";
 import { ROLES } from "../lib/roles";
@@ -173,13 +173,16 @@ export const checkpoints = sqliteTable(
   },
   (t) => [
     uniqueIndex("checkpoints_step_round_unique").on(t.runId, t.stepIndex, t.round),
-    index("checkpoints_status_created_idx").on(t.status, t.createdAt),
+    // history and queue order is (created_at, id), newest or oldest first: one index per filter,
+    // each ending in that order so a filtered page is a range scan that stops at the limit
     index("checkpoints_created_idx").on(t.createdAt, t.id),
-    index("checkpoints_workflow_step_idx").on(t.workflowId, t.stepName, t.createdAt),
-    index("checkpoints_reviewer_idx").on(t.reviewerId, t.createdAt),
+    index("checkpoints_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("checkpoints_workflow_created_idx").on(t.workflowId, t.createdAt, t.id),
+    index("checkpoints_step_created_idx").on(t.stepName, t.createdAt, t.id),
+    index("checkpoints_reviewer_created_idx").on(t.reviewerId, t.createdAt, t.id),
+    index("checkpoints_source_created_idx").on(t.source, t.createdAt, t.id),
     // the expiry scheduler's "what is due next"
     index("checkpoints_status_due_idx").on(t.status, t.dueAt),
-    index("checkpoints_source_created_idx").on(t.source, t.createdAt),
   ],
 );
 
@@ -251,6 +254,60 @@ export const workflowEvents = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("events_run_idx").on(t.runId, t.id)],
+);
+
+/**
+ * Admin actions (SPEC §11): users, tokens, webhooks, exports. Apart from
+ * workflow_events, which is the runs' audit log and the realtime outbox.
+ */
+export const adminEvents = sqliteTable(
+  "admin_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    type: text("type", { enum: ADMIN_EVENT_TYPES }).notNull(),
+    // who did it: a user, or a token (an API client); null for both means the CLI
+    actorUserId: text("actor_user_id"),
+    actorTokenId: text("actor_token_id"),
+    actorName: text("actor_name").notNull(),
+    // the user it was done to (user changes, their tokens), so it shows in that user's history
+    subjectUserId: text("subject_user_id"),
+    // the token, webhook or delivery id it was about (null for an export)
+    subjectId: text("subject_id"),
+    data: text("data", { mode: "json" }).$type<JsonObject>(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("admin_events_actor_idx").on(t.actorUserId, t.id),
+    index("admin_events_subject_idx").on(t.subjectUserId, t.id),
+  ],
+);
+
+/**
+ * Analytics rollup (SPEC §11), one row per day and kind of checkpoint, kept by
+ * triggers (drizzle/0005_admin_console.sql) in the same transaction as the
+ * checkpoint row. Empty strings, not NULL, for "none" so the key is unique.
+ * `latency` counts decisions per log bucket of created→resolved milliseconds:
+ * bucket b = floor(8·log2(max(ms, 1))), i.e. 2^(b/8) ≤ ms < 2^((b+1)/8) (lib/analytics/buckets.ts).
+ */
+export const checkpointStats = sqliteTable(
+  "checkpoint_stats",
+  {
+    createdDay: text("created_day").notNull(),
+    decidedDay: text("decided_day").notNull(),
+    workflowId: text("workflow_id").notNull(),
+    stepName: text("step_name").notNull(),
+    source: text("source").notNull(),
+    reviewerId: text("reviewer_id").notNull(),
+    status: text("status", { enum: CHECKPOINT_STATUSES }).notNull(),
+    count: integer("count").notNull(),
+    decisionMsSum: integer("decision_ms_sum").notNull(),
+    latency: text("latency", { mode: "json" }).$type<Record<string, number>>().notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.createdDay, t.decidedDay, t.workflowId, t.stepName, t.source, t.reviewerId, t.status],
+    }),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

@@ -25,3 +25,20 @@ export const ACTOR_TYPES = ["user", "token", "system"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 export type Actor = { type: ActorType; id: string | null; name: string };
 export const SYSTEM_ACTOR: Actor = { type: "system", id: null, name: "system" };
+
+/** Admin actions (rows of admin_events, SPEC §11): shown in the history of the user who did them or had them done. */
+export const AdminEventType = {
+  userCreated: "user.created",
+  userChanged: "user.changed",
+  userDisabled: "user.disabled",
+  userEnabled: "user.enabled",
+  userPasswordReset: "user.password_reset",
+  tokenCreated: "token.created",
+  tokenRevoked: "token.revoked",
+  webhookCreated: "webhook.created",
+  webhookDeleted: "webhook.deleted",
+  deliveryRedelivered: "delivery.redelivered",
+  checkpointsExported: "checkpoints.exported",
+} as const;
+export type AdminEventType = (typeof AdminEventType)[keyof typeof AdminEventType];
+export const ADMIN_EVENT_TYPES = Object.values(AdminEventType) as [AdminEventType, ...AdminEventType[]];

@@ -16,6 +16,8 @@ const ITEMS: NavItem[] = [
   { href: "/", label: "Runs", active: (p) => p === "/" || p.startsWith("/runs") },
   { href: "/review", label: "Review", active: (p) => p.startsWith("/review") },
   { href: "/admin/history", label: "History", active: (p) => p.startsWith("/admin/history"), adminOnly: true },
+  { href: "/admin/analytics", label: "Analytics", active: (p) => p.startsWith("/admin/analytics"), adminOnly: true },
+  { href: "/admin/users", label: "Users", active: (p) => p.startsWith("/admin/users"), adminOnly: true },
   { href: "/admin/webhooks", label: "Webhooks", active: (p) => p.startsWith("/admin/webhooks"), adminOnly: true },
 ];
 

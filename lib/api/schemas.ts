@@ -67,26 +67,61 @@ export const runListQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-export const checkpointListQuery = z.strictObject({
+/** The history filters (SPEC §11), shared by the list, the export and the history page's URL. */
+const checkpointFilterFields = {
   status: z.enum(CHECKPOINT_STATUSES).optional(),
   workflow: z.string().max(100).optional(),
   step: z.string().max(100).optional(),
+  // a user id or email (GET /api/checkpoints resolves an email to the id)
   reviewer: z.string().max(320).optional(),
   runId: z.string().max(100).optional(),
   source: z.string().max(100).optional(),
-  // "me": assigned to me, by name or by my role
-  assignee: z.literal("me").optional(),
   q: z
     .string()
     .trim()
     .min(MIN_SEARCH_CHARS, `Search for at least ${MIN_SEARCH_CHARS} characters`)
     .max(MAX_SEARCH_CHARS)
     .optional(),
+  // created at or after `from`, before the end of `to` (a bare date means the whole UTC day)
   from: isoDate.optional(),
   to: isoDate.optional(),
+};
+
+export const checkpointListQuery = z.strictObject({
+  ...checkpointFilterFields,
+  // "me": assigned to me, by name or by my role
+  assignee: z.literal("me").optional(),
   // "due": the queue's order, soonest due date first (none last), then oldest
   order: z.enum(["oldest", "newest", "due"]).default("newest"),
   limit: limit(25, 100),
+  cursor: z.string().max(500).optional(),
+});
+
+export const EXPORT_FORMATS = ["csv", "json", "jsonl"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** GET /api/checkpoints/export: the history filters and a format; newest first, every matching row. */
+export const exportQuery = z.strictObject({
+  ...checkpointFilterFields,
+  format: z.enum(EXPORT_FORMATS).default("csv"),
+});
+
+/**
+ * GET /api/analytics/checkpoints: whole UTC days (created_at, as the history's
+ * from/to with bare dates), a workflow, a step, a source; the same filters
+ * give the export whose counts these numbers match.
+ */
+export const analyticsQuery = z.strictObject({
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  workflow: z.string().max(100).optional(),
+  step: z.string().max(100).optional(),
+  source: z.string().max(100).optional(),
+});
+
+/** GET /api/users/:id/events: the admin actions a user did or had done to them, newest first. */
+export const adminEventListQuery = z.strictObject({
+  limit: limit(50, 200),
   cursor: z.string().max(500).optional(),
 });
 

@@ -1,5 +1,5 @@
 import type { ContentType } from "@/lib/content-type";
-import type { ActorType, EventType } from "@/lib/events";
+import type { ActorType, AdminEventType, EventType } from "@/lib/events";
 import type { ModelUsage } from "@/lib/model";
 import type { Assignee, DecisionAction, TimeoutAction, WebhookEvent, WebhookFormat } from "@/lib/review-policy";
 import type { Role } from "@/lib/roles";
@@ -195,3 +195,36 @@ export type ApiTokenDto = {
 export type ApiTokenResponse = { token: ApiTokenDto };
 /** POST /api/tokens: both secrets, shown this once. */
 export type CreatedApiTokenResponse = { token: ApiTokenDto; secret: string; signingSecret: string };
+
+/** An admin action (GET /api/users/:id/events; SPEC §11 audit of users, tokens, webhooks, exports). */
+export type AdminEventDto = {
+  id: number;
+  type: AdminEventType;
+  actor: { userId: string | null; tokenId: string | null; name: string };
+  subjectUserId: string | null;
+  subjectId: string | null;
+  data: Record<string, unknown> | null;
+  createdAt: string;
+};
+
+/** GET /api/analytics/checkpoints (SPEC §11). Decision times in ms from created to resolved. */
+export type AnalyticsDto = {
+  totals: Record<CheckpointStatus, number>;
+  byStep: {
+    workflow: string;
+    step: string;
+    total: number;
+    approved: number;
+    edited: number;
+    rejected: number;
+    expired: number;
+    editRate: number;
+    rejectRate: number;
+    p50DecisionMs: number | null;
+    p90DecisionMs: number | null;
+  }[];
+  byReviewer: { reviewer: string; reviewerId: string; decided: number; p50DecisionMs: number | null }[];
+  byDay: { day: string; approved: number; edited: number; rejected: number; expired: number }[];
+  // true when the percentiles come from the rollup's log buckets (±4.4 %), false when computed from the rows
+  percentilesApproximate: boolean;
+};
