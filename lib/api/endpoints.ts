@@ -95,4 +95,14 @@ export const api = {
       get<Page<DeliveryDto>>(withQuery(apiPath("webhooks", "deliveries"), { ...filters, cursor })),
     redeliver: (id: string) => post<{ delivery: DeliveryDto }>(apiPath("webhooks", "deliveries", id, "redeliver")),
   },
+  // issue 11: each section is filled by the engineer building that page
+  analytics: {
+    // (analytics)
+  },
+  users: {
+    // (users)
+  },
+  tokens: {
+    // (tokens)
+  },
 };
