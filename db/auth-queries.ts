@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, ne, or } from "drizzle-orm";
 import { ROLES } from "@/lib/roles";
+import { insertAdminEvent, type NewAdminEvent } from "./admin-event-queries";
 import type { Db } from "./client";
 import { afterCursor, type Keyset, keysetPage, type PageRequest } from "./keyset";
 import { type ApiToken, apiTokens, type Session, sessions, type User, users } from "./schema";
@@ -8,7 +9,8 @@ import { type ApiToken, apiTokens, type Session, sessions, type User, users } fr
 /**
  * The database door for people and credentials: users, sessions, API tokens.
  * lib/auth holds the rules (hashing, expiry, who may change whom); this file
- * only reads and writes rows.
+ * only reads and writes rows. An admin change carries its audit record
+ * (admin_events), written in the same transaction as the change.
  */
 
 /** What a signed-in request knows about its user: never the password hash. */
@@ -31,8 +33,16 @@ export function countUsers(db: Db): number {
   return db.select({ n: count() }).from(users).get()?.n ?? 0;
 }
 
-export function insertUser(db: Db, user: NewUser): User {
-  return db.insert(users).values(user).returning().get();
+/** Adds a user and, in the same transaction, the audit record of who added them. */
+export function insertUser(db: Db, user: NewUser, audit: NewAdminEvent): User {
+  return db.transaction(
+    (tx) => {
+      const row = tx.insert(users).values(user).returning().get();
+      insertAdminEvent(tx, audit);
+      return row;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** Users, oldest first, one keyset page. */
@@ -50,18 +60,25 @@ export function listUsers(db: Db, page: PageRequest): Keyset<User> {
 /**
  * Changes a user and, when asked, ends their sessions (all, or all but one) in
  * the same transaction, so no request can slip in between with an old session.
+ * `audit` says, from the row before and after, what to record (in the same
+ * transaction, so the record describes exactly the change that committed).
  * Returns the changed row, or undefined for an unknown id.
  */
 export function updateUser(
   db: Db,
   id: string,
   changes: UserChanges,
-  endSessions: false | { except?: string } = false,
+  options: { endSessions?: false | { except?: string }; audit: (before: User, after: User) => NewAdminEvent[] },
 ): User | undefined {
+  const endSessions = options.endSessions ?? false;
   return db.transaction(
     (tx) => {
+      const before = tx.select().from(users).where(eq(users.id, id)).get();
+      if (!before) return undefined;
       const user = tx.update(users).set(changes).where(eq(users.id, id)).returning().get();
-      if (user && endSessions) {
+      if (!user) return undefined;
+      for (const event of options.audit(before, user)) insertAdminEvent(tx, event);
+      if (endSessions) {
         const keep = endSessions.except;
         tx.delete(sessions)
           .where(and(eq(sessions.userId, id), keep ? ne(sessions.id, keep) : undefined))
@@ -149,8 +166,16 @@ export function upgradePasswordHash(db: Db, userId: string, checked: string, upg
 export type ActiveApiToken = Pick<ApiToken, "id" | "name" | "scopes" | "lastUsedAt">;
 type NewApiToken = Pick<ApiToken, "id" | "name" | "tokenHash" | "scopes" | "signingSecret" | "createdBy" | "createdAt">;
 
-export function insertApiToken(db: Db, token: NewApiToken): ApiToken {
-  return db.insert(apiTokens).values(token).returning().get();
+/** Adds a token and, in the same transaction, the audit record of its creation. */
+export function insertApiToken(db: Db, token: NewApiToken, audit: NewAdminEvent): ApiToken {
+  return db.transaction(
+    (tx) => {
+      const row = tx.insert(apiTokens).values(token).returning().get();
+      insertAdminEvent(tx, audit);
+      return row;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 export function findActiveApiTokenByHash(db: Db, tokenHash: string): ActiveApiToken | undefined {
@@ -191,11 +216,27 @@ export function listApiTokens(db: Db, page: PageRequest): Keyset<ApiToken> {
   return keysetPage(rows, page.limit);
 }
 
-/** Revokes a token (a second revoke keeps the first time); undefined for an unknown id. */
-export function revokeApiToken(db: Db, id: string, now: number): ApiToken | undefined {
-  db.update(apiTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-    .run();
-  return db.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
+/**
+ * Revokes a token (a second revoke keeps the first time, and records nothing);
+ * the audit record of the revoke commits with it. Undefined for an unknown id.
+ */
+export function revokeApiToken(
+  db: Db,
+  id: string,
+  now: number,
+  audit: (token: ApiToken) => NewAdminEvent,
+): ApiToken | undefined {
+  return db.transaction(
+    (tx) => {
+      const revoked = tx
+        .update(apiTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+        .returning()
+        .get();
+      if (revoked) insertAdminEvent(tx, audit(revoked));
+      return revoked ?? tx.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { CLI_ACTOR } from "@/db/admin-event-queries";
 import { listUsers } from "@/db/auth-queries";
 import type { Db } from "@/db/client";
 import type { Cursor } from "@/db/keyset";
@@ -58,7 +59,7 @@ async function main() {
         const args = addArgs.safeParse(values);
         if (!args.success)
           throw new Error(args.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
-        const user = await createUser(db, args.data);
+        const user = await createUser(db, args.data, CLI_ACTOR);
         process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
         break;
       }
@@ -83,7 +84,7 @@ async function main() {
         });
         if (!args.success)
           throw new Error(args.error.issues.map((i) => `--${String(i.path[0] ?? "name")}: ${i.message}`).join("\n"));
-        const { token, secret, signingSecret } = createApiToken(db, { ...args.data, createdBy: null });
+        const { token, secret, signingSecret } = createApiToken(db, { ...args.data, createdBy: null }, CLI_ACTOR);
         // stdout holds only the secret, so `TOKEN=$(npm run -s users -- token …)` works
         process.stdout.write(`${secret}\n`);
         process.stderr.write(

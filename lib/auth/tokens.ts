@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { AdminActor } from "@/db/admin-event-queries";
 import {
   type ActiveApiToken,
   findActiveApiTokenByHash,
@@ -13,6 +14,7 @@ import type { ApiToken } from "@/db/schema";
 import { readCursor, toPage } from "@/lib/api/cursor";
 import type { ApiTokenDto, Page } from "@/lib/api/types";
 import { AppError } from "@/lib/errors";
+import { AdminEventType } from "@/lib/events";
 import { getRealtime } from "@/lib/realtime/hub";
 import type { TokenScope } from "@/lib/scopes";
 import { hashSecret, newSecret } from "./secrets";
@@ -43,22 +45,36 @@ export function toApiTokenDto(token: ApiToken): ApiTokenDto {
   };
 }
 
+/** A new token, recorded as made by `by` (its name and scopes; never a secret). `createdBy` is the user who owns it. */
 export function createApiToken(
   db: Db,
   request: { name: string; scopes: readonly TokenScope[]; createdBy: string | null },
+  by: AdminActor,
 ): { token: ApiToken; secret: string; signingSecret: string } {
   const secret = `${TOKEN_PREFIX}${newSecret()}`;
   const signingSecret = `${SIGNING_PREFIX}${newSecret()}`;
-  const token = insertApiToken(db, {
-    id: randomUUID(),
-    name: request.name,
-    tokenHash: hashSecret(secret),
-    // stored in a fixed order, once each, whatever order they were asked in
-    scopes: [...new Set(request.scopes)].sort(),
-    signingSecret,
-    createdBy: request.createdBy,
-    createdAt: Date.now(),
-  });
+  const id = randomUUID();
+  // stored in a fixed order, once each, whatever order they were asked in
+  const scopes = [...new Set(request.scopes)].sort();
+  const token = insertApiToken(
+    db,
+    {
+      id,
+      name: request.name,
+      tokenHash: hashSecret(secret),
+      scopes,
+      signingSecret,
+      createdBy: request.createdBy,
+      createdAt: Date.now(),
+    },
+    {
+      ...by,
+      type: AdminEventType.tokenCreated,
+      subjectUserId: request.createdBy,
+      subjectId: id,
+      data: { name: request.name, scopes },
+    },
+  );
   return { token, secret, signingSecret };
 }
 
@@ -82,9 +98,18 @@ export function apiTokensPage(db: Db, query: { limit: number; cursor?: string })
   return toPage(listApiTokens(db, { limit: query.limit, after: readCursor(query.cursor) }), toApiTokenDto);
 }
 
-/** Revokes a token: from the commit on it gets 401, and its live sockets drop at once. */
-export function revokeToken(db: Db, id: string): ApiToken {
-  const token = revokeApiToken(db, id, Date.now());
+/**
+ * Revokes a token: from the commit on it gets 401, and its live sockets drop
+ * at once. The revoke is recorded once (in the history of whoever made the token too).
+ */
+export function revokeToken(db: Db, id: string, by: AdminActor): ApiToken {
+  const token = revokeApiToken(db, id, Date.now(), (revoked) => ({
+    ...by,
+    type: AdminEventType.tokenRevoked,
+    subjectUserId: revoked.createdBy,
+    subjectId: revoked.id,
+    data: { name: revoked.name, scopes: revoked.scopes },
+  }));
   if (!token) throw new AppError("not_found", `Token ${id} not found`);
   getRealtime()?.disconnectToken(id);
   return token;

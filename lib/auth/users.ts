@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
+import { type AdminActor, CLI_ACTOR, type NewAdminEvent } from "@/db/admin-event-queries";
 import {
   countUsers,
   findUserByEmail,
@@ -16,6 +17,7 @@ import { readCursor, toPage } from "@/lib/api/cursor";
 import type { CreateUserBody, UpdateUserBody } from "@/lib/api/schemas";
 import type { ManagedUserDto, Page, UserDto } from "@/lib/api/types";
 import { AppError } from "@/lib/errors";
+import { AdminEventType } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
 import { getRealtime } from "@/lib/realtime/hub";
 import { isRole, Role } from "@/lib/roles";
@@ -75,20 +77,58 @@ export async function checkCredentials(
   return user;
 }
 
-export async function createUser(db: Db, input: CreateUserBody): Promise<User> {
+/** The server itself (the first admin at start): no user, token or CLI did it. */
+const SERVER_ACTOR: AdminActor = { actorUserId: null, actorTokenId: null, actorName: "server" };
+
+/** Adds a user; `by` (an admin, the CLI, the server at start) is recorded with it. */
+export async function createUser(db: Db, input: CreateUserBody, by: AdminActor): Promise<User> {
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   // checked after the slow hash, in the same tick as the insert: no other sign-up can slip in between
   if (findUserByEmail(db, email)) throw new AppError("conflict", `A user with email ${email} already exists`);
-  return insertUser(db, {
-    id: randomUUID(),
-    email,
-    name: input.name?.trim() || email.split("@")[0],
-    role: input.role,
-    passwordHash,
-    disabledAt: null,
-    createdAt: Date.now(),
-  });
+  const id = randomUUID();
+  const name = input.name?.trim() || email.split("@")[0];
+  return insertUser(
+    db,
+    { id, email, name, role: input.role, passwordHash, disabledAt: null, createdAt: Date.now() },
+    {
+      ...by,
+      type: AdminEventType.userCreated,
+      subjectUserId: id,
+      subjectId: id,
+      data: { email, name, role: input.role },
+    },
+  );
+}
+
+/**
+ * The audit records of one change to a user, from the row before and after:
+ * name and role changes (from → to) in one record, then disabled/enabled, then
+ * a password reset (never the password or its hash). Nothing for a field set
+ * to the value it had.
+ */
+function userChangeEvents(by: AdminActor, before: User, after: User, passwordReset: boolean): NewAdminEvent[] {
+  const about = { ...by, subjectUserId: after.id, subjectId: after.id };
+  const events: NewAdminEvent[] = [];
+  const changed: Record<string, { from: string; to: string }> = {};
+  if (before.name !== after.name) changed.name = { from: before.name, to: after.name };
+  if (before.role !== after.role) changed.role = { from: before.role, to: after.role };
+  if (Object.keys(changed).length > 0) events.push({ ...about, type: AdminEventType.userChanged, data: changed });
+  if (before.disabledAt === null && after.disabledAt !== null) {
+    events.push({ ...about, type: AdminEventType.userDisabled, data: { email: after.email } });
+  }
+  if (before.disabledAt !== null && after.disabledAt === null) {
+    events.push({ ...about, type: AdminEventType.userEnabled, data: { email: after.email } });
+  }
+  if (passwordReset) events.push({ ...about, type: AdminEventType.userPasswordReset, data: { email: after.email } });
+  return events;
+}
+
+/** A user by id, or 404. */
+export function managedUser(db: Db, id: string): User {
+  const user = findUserById(db, id);
+  if (!user) throw new AppError("not_found", `User ${id} not found`);
+  return user;
 }
 
 /** A keyset page of users, oldest first. */
@@ -105,7 +145,7 @@ export function usersPage(db: Db, query: { limit: number; cursor?: string }): Pa
  */
 export async function changeUser(
   db: Db,
-  by: { userId: string; sessionId: string },
+  by: { userId: string; sessionId: string; actor: AdminActor },
   id: string,
   patch: UpdateUserBody,
 ): Promise<User> {
@@ -127,7 +167,10 @@ export async function changeUser(
   const endsSessions = patch.disabled === true || patch.password !== undefined;
   const keepSession = self ? by.sessionId : undefined;
 
-  const user = updateUser(db, id, changes, endsSessions && { except: keepSession });
+  const user = updateUser(db, id, changes, {
+    endSessions: endsSessions && { except: keepSession },
+    audit: (before, after) => userChangeEvents(by.actor, before, after, patch.password !== undefined),
+  });
   if (!user) throw new AppError("not_found", `User ${id} not found`);
   // after the commit: their sessions are gone, so their sockets must not keep hearing events
   if (endsSessions) getRealtime()?.disconnectUser(id, { exceptSession: keepSession });
@@ -136,7 +179,15 @@ export async function changeUser(
 
 /** The CLI's disable: ends all sessions; sockets in the server process drop at its next session check. */
 export function disableUser(db: Db, userId: string): void {
-  updateUser(db, userId, { disabledAt: Date.now() }, {});
+  updateUser(
+    db,
+    userId,
+    { disabledAt: Date.now() },
+    {
+      endSessions: {},
+      audit: (before, after) => userChangeEvents(CLI_ACTOR, before, after, false),
+    },
+  );
 }
 
 /**
@@ -152,7 +203,7 @@ export async function bootstrapFirstAdmin(
   const email = env.ADMIN_EMAIL ?? "admin@localhost";
   const generated = !env.ADMIN_PASSWORD;
   const password = env.ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
-  await createUser(db, { email, name: "Admin", role: Role.admin, password });
+  await createUser(db, { email, name: "Admin", role: Role.admin, password }, SERVER_ACTOR);
   if (generated) {
     // printed once, on purpose: there is no other way to learn it
     log.warn({ email }, `First admin created: sign in as ${email} with password ${password}`);
