@@ -2,21 +2,30 @@ import type { z } from "zod";
 import { apiFetch } from "./client";
 import type {
   checkpointListQuery,
+  createTokenBody,
+  createUserBody,
   createWebhookBody,
   deliveryListQuery,
   LoginBody,
   ResolveBody,
   runListQuery,
   StartRunBody,
+  updateUserBody,
 } from "./schemas";
 import type {
+  AdminEventDto,
+  ApiTokenDto,
+  ApiTokenResponse,
   CheckpointResponse,
   CheckpointSummaryDto,
+  CreatedApiTokenResponse,
   CreatedWebhookResponse,
   DecisionResponse,
   DefinitionsResponse,
   DeliveryDto,
   EventsResponse,
+  ManagedUserDto,
+  ManagedUserResponse,
   OkResponse,
   Page,
   RunDetailResponse,
@@ -58,6 +67,7 @@ function withQuery(path: string, params: Record<string, QueryValue>): string {
 const get = <T>(path: string) => apiFetch<T>(path);
 const post = <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
   apiFetch<T>(path, { method: "POST", body, headers });
+const patch = <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PATCH", body });
 const del = <T>(path: string) => apiFetch<T>(path, { method: "DELETE" });
 
 export const api = {
@@ -100,9 +110,20 @@ export const api = {
     // (analytics)
   },
   users: {
-    // (users)
+    list: (cursor?: string) => get<Page<ManagedUserDto>>(withQuery(apiPath("users"), { cursor })),
+    get: (id: string) => get<ManagedUserResponse>(apiPath("users", id)),
+    create: (body: z.input<typeof createUserBody>) => post<ManagedUserResponse>(apiPath("users"), body),
+    /** name, role, disabled, password: disabling or a new password ends the user's sessions. */
+    update: (id: string, body: z.input<typeof updateUserBody>) =>
+      patch<ManagedUserResponse>(apiPath("users", id), body),
+    /** The admin actions the user did or had done to them, newest first. */
+    events: (id: string, cursor?: string) =>
+      get<Page<AdminEventDto>>(withQuery(apiPath("users", id, "events"), { cursor })),
   },
   tokens: {
-    // (tokens)
+    list: (cursor?: string) => get<Page<ApiTokenDto>>(withQuery(apiPath("tokens"), { cursor })),
+    /** The answer holds the secret and the signing secret, shown this once. */
+    create: (body: z.input<typeof createTokenBody>) => post<CreatedApiTokenResponse>(apiPath("tokens"), body),
+    revoke: (id: string) => del<ApiTokenResponse>(apiPath("tokens", id)),
   },
 };

@@ -24,4 +24,14 @@ export const queryKeys = {
     list: ["webhooks", "list"] as const,
     deliveries: (query: DeliveryListParams) => ["webhooks", "deliveries", query] as const,
   },
+  users: {
+    all: ["users"] as const,
+    list: ["users", "list"] as const,
+    detail: (id: string) => ["users", "detail", id] as const,
+    events: (id: string) => ["users", "events", id] as const,
+  },
+  tokens: {
+    all: ["tokens"] as const,
+    list: ["tokens", "list"] as const,
+  },
 };
