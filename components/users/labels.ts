@@ -16,7 +16,7 @@ export const SCOPE_LABELS: Record<TokenScope, { label: string; hint: string }> =
 
 // colours with at least 4.5:1 contrast on their backgrounds
 export const ACTIVE_BADGE = { label: "Active", className: "bg-emerald-50 text-emerald-800 ring-emerald-300" };
-export const DISABLED_BADGE = { label: "Disabled", className: "bg-zinc-100 text-zinc-700 ring-zinc-300" };
+const DISABLED_BADGE = { label: "Disabled", className: "bg-zinc-100 text-zinc-700 ring-zinc-300" };
 export const REVOKED_BADGE = { label: "Revoked", className: "bg-zinc-100 text-zinc-700 ring-zinc-300" };
 
 export const accountBadge = (user: Pick<ManagedUserDto, "disabled">) => (user.disabled ? DISABLED_BADGE : ACTIVE_BADGE);
