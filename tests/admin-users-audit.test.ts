@@ -247,6 +247,9 @@ describe("admin audit log", () => {
     addUser(server.dbPath, { email: "cli-audited@test.local", role: "reviewer", password: "cli-audited-1" });
     disableUser(server.dbPath, "cli-audited@test.local");
     const secret = createToken(server.dbPath, "cli-token", ["metrics:read"]);
+    // the CLI calls block this process for seconds, past the server's keep-alive: let fetch see the
+    // pooled connections the server closed meanwhile, or it reuses one and gets "other side closed"
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const users = (await admin.get("/api/users?limit=100")).body.items as { id: string; email: string }[];
     const id = users.find((u) => u.email === "cli-audited@test.local")?.id ?? "";
 
