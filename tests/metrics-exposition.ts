@@ -5,7 +5,7 @@
  */
 
 export type Labels = Record<string, string>;
-export type Sample = { name: string; labels: Labels; value: number };
+type Sample = { name: string; labels: Labels; value: number };
 export type Family = { name: string; help?: string; type?: string; samples: Sample[] };
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -192,7 +192,7 @@ function checkHistogram(family: Family): void {
 }
 
 /** The value of the one sample named `name` whose labels include `labels` (0 when there is none yet). */
-export function valueOf(families: Map<string, Family>, name: string, labels: Labels = {}): number {
+export function sampleValue(families: Map<string, Family>, name: string, labels: Labels = {}): number {
   const family = familyOf(name, families);
   const matching = (family?.samples ?? []).filter(
     (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),

@@ -99,6 +99,11 @@ describe("the test's Prometheus text parser", () => {
     expect(families.get("h")?.samples).toHaveLength(4);
   });
 
+  it("reads NaN and ±Inf in any case, as Go's ParseFloat does (prom-client writes Nan)", () => {
+    const families = parseExposition(good.replace("h_sum 3.5", "h_sum Nan"));
+    expect(families.get("h")?.samples.find((s) => s.name === "h_sum")?.value).toBeNaN();
+  });
+
   it.each([
     ["no final newline", good.slice(0, -1)],
     ["a sample of no family", `${good}b 1\n`],

@@ -3,7 +3,7 @@ import { Api, pendingCheckpoint, waitFor, waitForRunStatus } from "./helpers/api
 import { addUser, createToken } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
 import { freePort } from "./helpers/webhook-receiver";
-import { type Family, parseExposition, valueOf } from "./metrics-exposition";
+import { type Family, parseExposition, sampleValue } from "./metrics-exposition";
 import { connectSocket, handshakeOutcome } from "./socket-client";
 
 /**
@@ -36,7 +36,7 @@ describe("GET /api/metrics", () => {
     return { text, families: parseExposition(text) };
   }
   const metric = async (name: string, labels: Record<string, string> = {}) =>
-    valueOf((await scrape()).families, name, labels);
+    sampleValue((await scrape()).families, name, labels);
 
   beforeAll(async () => {
     server = await startServer();
@@ -93,7 +93,7 @@ describe("GET /api/metrics", () => {
     // every run status has its series, zeros included
     const statuses = families.get("gatehouse_runs")?.samples.map((s) => s.labels.status);
     expect(statuses?.sort()).toEqual(["awaiting_checkpoint", "cancelled", "completed", "failed", "pending", "running"]);
-    expect(valueOf(families, "process_resident_memory_bytes")).toBeGreaterThan(10_000_000);
+    expect(sampleValue(families, "process_resident_memory_bytes")).toBeGreaterThan(10_000_000);
   });
 
   it("counts runs by status and pending checkpoints from the database, and observes each decision once", async () => {
@@ -104,11 +104,11 @@ describe("GET /api/metrics", () => {
     const run = await admin.startRun("test-trivial", {});
     const first = await pendingCheckpoint(admin, run.id, "check-a");
     const waiting = (await scrape()).families;
-    expect(valueOf(waiting, "gatehouse_runs", { status: "awaiting_checkpoint" })).toBe(
-      valueOf(before, "gatehouse_runs", { status: "awaiting_checkpoint" }) + 1,
+    expect(sampleValue(waiting, "gatehouse_runs", { status: "awaiting_checkpoint" })).toBe(
+      sampleValue(before, "gatehouse_runs", { status: "awaiting_checkpoint" }) + 1,
     );
-    expect(valueOf(waiting, "gatehouse_checkpoints_pending")).toBe(
-      valueOf(before, "gatehouse_checkpoints_pending") + 1,
+    expect(sampleValue(waiting, "gatehouse_checkpoints_pending")).toBe(
+      sampleValue(before, "gatehouse_checkpoints_pending") + 1,
     );
 
     await admin.resolve(first.id, { action: "approve" });
@@ -123,21 +123,23 @@ describe("GET /api/metrics", () => {
 
     const after = (await scrape()).families;
     const count = "gatehouse_checkpoint_decision_seconds_count";
-    expect(valueOf(after, count, approved)).toBe(valueOf(before, count, approved) + 3);
-    expect(valueOf(after, count, rejected)).toBe(valueOf(before, count, rejected) + 1);
+    expect(sampleValue(after, count, approved)).toBe(sampleValue(before, count, approved) + 3);
+    expect(sampleValue(after, count, rejected)).toBe(sampleValue(before, count, rejected) + 1);
     // decided within seconds: every observation is in a small bucket, none negative
     const quick = { ...approved, le: "30" };
-    expect(valueOf(after, "gatehouse_checkpoint_decision_seconds_bucket", quick)).toBe(
-      valueOf(before, "gatehouse_checkpoint_decision_seconds_bucket", quick) + 3,
+    expect(sampleValue(after, "gatehouse_checkpoint_decision_seconds_bucket", quick)).toBe(
+      sampleValue(before, "gatehouse_checkpoint_decision_seconds_bucket", quick) + 3,
     );
-    expect(valueOf(after, "gatehouse_checkpoint_decision_seconds_sum", approved)).toBeGreaterThanOrEqual(0);
-    expect(valueOf(after, "gatehouse_runs", { status: "completed" })).toBe(
-      valueOf(before, "gatehouse_runs", { status: "completed" }) + 1,
+    expect(sampleValue(after, "gatehouse_checkpoint_decision_seconds_sum", approved)).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(after, "gatehouse_runs", { status: "completed" })).toBe(
+      sampleValue(before, "gatehouse_runs", { status: "completed" }) + 1,
     );
-    expect(valueOf(after, "gatehouse_runs", { status: "awaiting_checkpoint" })).toBe(
-      valueOf(before, "gatehouse_runs", { status: "awaiting_checkpoint" }),
+    expect(sampleValue(after, "gatehouse_runs", { status: "awaiting_checkpoint" })).toBe(
+      sampleValue(before, "gatehouse_runs", { status: "awaiting_checkpoint" }),
     );
-    expect(valueOf(after, "gatehouse_checkpoints_pending")).toBe(valueOf(before, "gatehouse_checkpoints_pending"));
+    expect(sampleValue(after, "gatehouse_checkpoints_pending")).toBe(
+      sampleValue(before, "gatehouse_checkpoints_pending"),
+    );
     // the relay broadcast all of it: no lag once idle
     await waitFor(async () => (await metric("gatehouse_relay_lag_events")) === 0, 5000, "the relay to catch up");
     expect(await metric("gatehouse_relay_lag_seconds")).toBe(0);
@@ -162,7 +164,7 @@ describe("GET /api/metrics", () => {
     const count = "gatehouse_http_request_duration_seconds_count";
     const { text, families } = await scrape();
     const series = (route: string, status: string, method = "GET") =>
-      valueOf(families, count, { method, route, status_code: status });
+      sampleValue(families, count, { method, route, status_code: status });
     expect(series("/api/workflows/:id", "200")).toBeGreaterThanOrEqual(1);
     expect(series("/api/workflows/:id", "404")).toBeGreaterThanOrEqual(1);
     expect(series("/api/checkpoints/:id", "200")).toBeGreaterThanOrEqual(1);

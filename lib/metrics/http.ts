@@ -3,6 +3,7 @@ import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { logger } from "@/lib/logger";
+import { getRuntime } from "@/lib/runtime";
 import { gatehouseMetrics } from "./registry";
 
 /** Labels for what matched no route, and for any method outside the standard ones. */
@@ -23,9 +24,11 @@ export function routeLabelOf(page: string): string {
 /**
  * The app's routes, from the build's routes manifest (the table Next itself
  * routes with: static pages and API routes, then dynamic ones most specific
- * first). Undefined in development, where routes are compiled on demand.
+ * first). Undefined in development, where routes are compiled on demand (and
+ * a manifest left by an earlier build may be stale).
  */
 function loadRouteTable(): RouteTable | undefined {
+  if (getRuntime().env.NODE_ENV === "development") return undefined;
   const file = path.join(process.cwd(), ".next", "routes-manifest.json");
   try {
     const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as {

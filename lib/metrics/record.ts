@@ -1,6 +1,5 @@
 import "server-only";
 import type { Checkpoint } from "@/db/schema";
-import type { Principal } from "@/lib/auth/authenticate";
 import { logger } from "@/lib/logger";
 import { gatehouseMetrics } from "./registry";
 
@@ -32,7 +31,11 @@ export function observeDecision(
   );
 }
 
-type ConnectedSocket = { data: { principal: Principal }; once(event: "disconnect", listener: () => void): unknown };
+/** A Socket.IO socket as far as counting goes (no import of the auth layer, which imports the engine). */
+type ConnectedSocket = {
+  data: { principal: { kind: "user" | "token" } };
+  once(event: "disconnect", listener: () => void): unknown;
+};
 
 /** Counts a Socket.IO connection while it is open. */
 export function trackSocketConnection(socket: ConnectedSocket): void {
