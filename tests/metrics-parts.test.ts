@@ -100,8 +100,8 @@ describe("the test's Prometheus text parser", () => {
   });
 
   it("reads NaN and ±Inf in any case, as Go's ParseFloat does (prom-client writes Nan)", () => {
-    const families = parseExposition(good.replace("h_sum 3.5", "h_sum Nan"));
-    expect(families.get("h")?.samples.find((s) => s.name === "h_sum")?.value).toBeNaN();
+    expect(parseExposition(good.replace("} 3\n", "} Nan\n")).get("a_total")?.samples[0].value).toBeNaN();
+    expect(parseExposition(good.replace("} 3\n", "} -inf\n")).get("a_total")?.samples[0].value).toBe(-Infinity);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, pendingCheckpoint, waitFor, waitForRunStatus } from "./helpers/api";
-import { addUser, createToken } from "./helpers/cli";
+import { addUser, createToken, type TestUser } from "./helpers/cli";
 import { startServer, type TestServer } from "./helpers/server";
 import { freePort } from "./helpers/webhook-receiver";
 import { type Family, parseExposition, sampleValue } from "./metrics-exposition";
@@ -28,6 +28,8 @@ describe("GET /api/metrics", () => {
   let server: TestServer;
   let admin: Api;
   let scraper: Api;
+  let reviewer: TestUser;
+  let runnerToken: string;
 
   async function scrape(): Promise<{ text: string; families: Map<string, Family> }> {
     const res = await fetch(`${server.url}/api/metrics`, { headers: { cookie: admin.sessionCookie ?? "" } });
@@ -40,28 +42,24 @@ describe("GET /api/metrics", () => {
 
   beforeAll(async () => {
     server = await startServer();
-    admin = await new Api(server.url).login();
+    // the CLI first: it blocks this process for seconds, long enough for an idle keep-alive connection to be closed under it
+    reviewer = addUser(server.dbPath, { email: "rita@test.local", password: "reviewer-pass-1", role: "reviewer" });
+    runnerToken = createToken(server.dbPath, "runner", ["runs:write", "runs:read", "checkpoints:write"]);
     scraper = new Api(server.url, createToken(server.dbPath, "prometheus", ["metrics:read"]));
+    admin = await new Api(server.url).login();
   });
   afterAll(async () => {
     await server?.stop();
   });
 
   it("lets in admins and metrics:read tokens only: 401 signed out, 403 for a reviewer and a token without the scope", async () => {
-    const reviewer = addUser(server.dbPath, {
-      email: "rita@test.local",
-      password: "reviewer-pass-1",
-      role: "reviewer",
-    });
-    const runner = createToken(server.dbPath, "runner", ["runs:write", "runs:read", "checkpoints:write"]);
-
     const signedOut = await new Api(server.url).get("/api/metrics");
     expect(signedOut.status).toBe(401);
     expect(signedOut.body.error.code).toBe("unauthorized");
     const asReviewer = await (await new Api(server.url).login(reviewer.email, reviewer.password)).get("/api/metrics");
     expect(asReviewer.status).toBe(403);
     expect(asReviewer.body.error.code).toBe("forbidden");
-    const withoutScope = await new Api(server.url, runner).get("/api/metrics");
+    const withoutScope = await new Api(server.url, runnerToken).get("/api/metrics");
     expect(withoutScope.status).toBe(403);
     expect(withoutScope.body.error.details).toEqual({ requiredScopes: ["metrics:read"] });
     const unknownToken = await new Api(server.url, "gh_not-a-real-token").get("/api/metrics");
@@ -152,7 +150,12 @@ describe("GET /api/metrics", () => {
     const loginPage = await fetch(`${server.url}/login`);
     const asset = /\/_next\/static\/[^"']+\.js/.exec(await loginPage.text())?.[0];
     expect(asset).toBeDefined();
-    const get = (path: string) => fetch(`${server.url}${path}`, { headers: { cookie: admin.sessionCookie ?? "" } });
+    // each body read to its end: a response is timed until it is all sent
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`, { headers: { cookie: admin.sessionCookie ?? "" } });
+      await res.arrayBuffer();
+      return res;
+    };
     expect((await get(`/api/workflows/${run.id}`)).status).toBe(200);
     expect((await get(`/api/checkpoints/${checkpoint.id}`)).status).toBe(200);
     expect((await get("/api/workflows/no-such-run")).status).toBe(404);
