@@ -16,7 +16,7 @@ const OTHER_RUN_STATUSES = RUN_STATUSES.filter((s) => s !== BULK_RUN_STATUS);
 
 /**
  * Runs per status, every status present. A GROUP BY over runs_status_created_idx
- * steps through every index entry (about 130 ms at 1 M runs); instead the other
+ * steps through every index entry (100–300 ms at 1 M runs); instead the other
  * statuses are ranges of that index (few rows: live runs, failures,
  * cancellations) and the bulk status is the total, which SQLite counts from the
  * b-tree's pages without reading entries (under 1 ms at 1 M runs).
