@@ -6,6 +6,7 @@ import { clientAddress } from "@/lib/auth/rate-limit";
 import { sweepExpiredSessions } from "@/lib/auth/sessions";
 import { loadEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { timeHttpRequest } from "@/lib/metrics/http";
 import type { StepText } from "@/lib/model";
 import type { EventRelay } from "@/lib/realtime/relay";
 import { attachRealtime } from "@/lib/realtime/socket-server";
@@ -34,6 +35,7 @@ async function main() {
   await app.prepare();
 
   const server = createServer((req, res) => {
+    timeHttpRequest(req, res);
     // the only trustworthy client address, for the sign-in limits: the socket's, or what a trusted proxy says
     const forwardedFor = req.headers["x-forwarded-for"];
     req.headers["x-gatehouse-client-ip"] = clientAddress(

@@ -6,6 +6,7 @@ import type { Checkpoint, WorkflowRun } from "@/db/schema";
 import { AppError, isAppError, validationDetails } from "@/lib/errors";
 import { type Actor, SYSTEM_ACTOR } from "@/lib/events";
 import type { Logger } from "@/lib/logger";
+import { observeDecision } from "@/lib/metrics/record";
 import type { StepText } from "@/lib/model";
 import { CheckpointAction, RunStatus } from "@/lib/status";
 import { arriveAtStep, type Managers, type Next, type Resolution, resumeAfterDecision } from "./advance";
@@ -188,6 +189,7 @@ export class Engine {
       );
       return { checkpoint, ...resumed };
     });
+    observeDecision(result.checkpoint);
     if (result.next === "agent") this.runner.enqueue(result.run.id);
     this.log.info(
       { checkpointId, runId: result.run.id, action: decision.action, actor: actor.name },
@@ -328,7 +330,7 @@ export class Engine {
         checkpoint.onTimeout === "approve"
           ? { kind: "advance" }
           : { kind: "reject", notes: "Nobody decided in the time allowed" };
-      return resumeAfterDecision(
+      const resumed = resumeAfterDecision(
         tx,
         this.managers,
         this.definitionOf(run.workflowId),
@@ -337,7 +339,9 @@ export class Engine {
         resolution,
         SYSTEM_ACTOR,
       );
+      return { checkpoint, ...resumed };
     });
+    observeDecision(result.checkpoint);
     if (result.next === "agent") this.runner.enqueue(result.run.id);
     this.log.info({ checkpointId, runId: result.run.id }, "checkpoint expired");
   }

@@ -3,6 +3,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { stillAuthenticated } from "@/lib/auth/authenticate";
 import type { Logger } from "@/lib/logger";
+import { trackSocketConnection, watchRelay } from "@/lib/metrics/record";
 import type { StepText } from "@/lib/model";
 import type { Runtime } from "@/lib/runtime";
 import { TokenScope } from "@/lib/scopes";
@@ -72,9 +73,11 @@ export function attachRealtime(
   const streams = new LiveStreamsHub(io, runtime.db, new RunCreators(runtime.db), () => relay?.lastId ?? 0, log);
   relay = new EventRelay(runtime.db, (events) => streams.deliver(events), log);
   const lastEventId = () => relay?.lastId ?? 0;
+  watchRelay(lastEventId);
 
   io.on("connection", (socket) => {
     const { principal } = socket.data;
+    trackSocketConnection(socket);
     limitMessages(socket, log);
     const hello: Hello = {
       lastEventId: lastEventId(),

@@ -10,6 +10,7 @@ import {
   recordAttempt,
 } from "@/db/webhook-queries";
 import type { Logger } from "@/lib/logger";
+import { countWebhookFailure } from "@/lib/metrics/record";
 import { setDeliveryWorker } from "./hub";
 import { NO_SIGNING_SECRET, NotificationOutbox } from "./outbox";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./schedule";
@@ -147,6 +148,7 @@ export class DeliveryWorker {
         error: key.refused,
         nextAttemptAt: null,
       });
+      countWebhookFailure(delivery, { refused: true }, false);
       log.warn({ ...context, reason: key.refused }, "delivery given up before sending");
       return;
     }
@@ -178,6 +180,7 @@ export class DeliveryWorker {
       error: outcome.error,
       nextAttemptAt: retryAt,
     });
+    countWebhookFailure(delivery, outcome, retryAt !== null);
     if (retryAt === null) {
       log.error(
         { ...context, attempt: attempts, statusCode: outcome.statusCode, error: outcome.error },
