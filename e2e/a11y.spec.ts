@@ -194,6 +194,23 @@ async function gotoBuiltElsewhere(page: Page, path: string) {
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
+test("the check fails on a serious violation and names it", async ({ signedOut: page }) => {
+  await page.setContent(
+    '<html lang="en"><head><title>Bad</title></head><body><main><h1>Bad</h1>' +
+      '<p style="color:#94a3b8">slate-400 on white</p>' +
+      '<p style="color:#62748e">Text with <a href="/x" style="color:#1447e6;text-decoration:none">a link</a> in it</p>' +
+      '<button aria-label="Next pending checkpoint">Go on</button></main></body></html>',
+  );
+  const failure = await expectAccessible(page, "a bad page").then(
+    () => null,
+    (error: Error) => error.message,
+  );
+  expect(failure).toContain("a bad page: 3 serious or critical accessibility violations");
+  expect(failure).toContain("[serious] color-contrast");
+  expect(failure).toContain("[serious] link-in-text-block");
+  expect(failure).toContain("[serious] label-content-name-mismatch");
+});
+
 test.describe("signed out", () => {
   test("the sign-in page, empty and after a wrong password", async ({ signedOut: page }) => {
     await page.goto("/login");
