@@ -49,7 +49,11 @@ export function AppNav() {
           </span>
           Gatehouse
         </Link>
-        <nav aria-label="Main" className="order-last -mx-1 flex w-full items-center gap-1 sm:order-none sm:w-auto">
+        {/* the admin's six links wrap on a phone rather than push the page sideways (WCAG 1.4.10 reflow) */}
+        <nav
+          aria-label="Main"
+          className="order-last -mx-1 flex w-full flex-wrap items-center gap-1 sm:order-none sm:w-auto"
+        >
           {ITEMS.filter((item) => !item.adminOnly || isAdmin).map((item) => {
             const active = item.active(pathname);
             return (

@@ -21,7 +21,7 @@ export function useLineDiff(original: string, edited: string): Change[] | null {
 function Lines({ lines, marker }: { lines: string[]; marker: string }) {
   return lines.map((line, i) => (
     // biome-ignore lint/suspicious/noArrayIndexKey: lines of an immutable chunk, in order
-    <span key={i} className={`block min-h-[1lh] ${marker} before:select-none before:text-slate-400`}>
+    <span key={i} className={`block min-h-[1lh] ${marker} before:select-none before:text-slate-500`}>
       {line}
     </span>
   ));

@@ -114,7 +114,10 @@ export function ReviewHeader({
         {origin} ·{" "}
         {isInboxCheckpoint(checkpoint) ? null : (
           <>
-            <Link href={`/runs/${checkpoint.runId}`} className="text-blue-700 underline-offset-2 hover:underline">
+            <Link
+              href={`/runs/${checkpoint.runId}`}
+              className="text-blue-700 underline underline-offset-2 hover:text-blue-900"
+            >
               Run <span className="font-mono">{shortId(checkpoint.runId)}</span>
             </Link>{" "}
             · Round {checkpoint.round} ·{" "}

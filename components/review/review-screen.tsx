@@ -79,7 +79,7 @@ function WaitingForRun({ runId }: { runId: string }) {
     <div className="space-y-3">
       <p role="status" className="text-sm text-slate-600">
         This run goes on: its next checkpoint opens here when it is ready.{" "}
-        <Link href="/review" className="text-blue-700 hover:underline">
+        <Link href="/review" className="text-blue-700 underline underline-offset-2 hover:text-blue-900">
           Back to the queue
         </Link>
       </p>

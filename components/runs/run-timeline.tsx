@@ -59,7 +59,7 @@ function EventRow({ event }: { event: EventDto }) {
           </span>
         ) : null}
         <span className="text-xs text-slate-500">by {event.actor.name}</span>
-        <code className="text-[11px] text-slate-400">{event.type}</code>
+        <code className="text-[11px] text-slate-500">{event.type}</code>
       </div>
       {notes ? <p className="mt-1 whitespace-pre-wrap break-words text-sm text-slate-600">“{notes}”</p> : null}
     </div>

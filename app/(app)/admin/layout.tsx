@@ -10,7 +10,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   if (!allowed) {
     return (
       <div className="mx-auto max-w-md rounded-lg border border-slate-200 bg-white px-6 py-10 text-center shadow-xs">
-        <p className="text-sm font-semibold text-slate-400">403</p>
+        <p className="text-sm font-semibold text-slate-500">403</p>
         <h1 className="mt-1 text-xl font-semibold text-slate-900">Admins only</h1>
         <p className="mt-2 text-sm text-slate-600">Your account cannot open this page. Ask an admin if you need it.</p>
         <Link
