@@ -1,15 +1,18 @@
 import type { z } from "zod";
 import { apiFetch } from "./client";
 import type {
+  analyticsQuery,
   checkpointListQuery,
   createWebhookBody,
   deliveryListQuery,
+  exportQuery,
   LoginBody,
   ResolveBody,
   runListQuery,
   StartRunBody,
 } from "./schemas";
 import type {
+  AnalyticsDto,
   CheckpointResponse,
   CheckpointSummaryDto,
   CreatedWebhookResponse,
@@ -37,6 +40,8 @@ type ListParams<S extends z.ZodType> = Omit<z.input<S>, "limit" | "cursor"> & { 
 export type RunListParams = ListParams<typeof runListQuery>;
 export type CheckpointListParams = ListParams<typeof checkpointListQuery>;
 export type DeliveryListParams = ListParams<typeof deliveryListQuery>;
+export type AnalyticsParams = z.input<typeof analyticsQuery>;
+export type ExportParams = z.input<typeof exportQuery>;
 
 type QueryValue = string | number | undefined;
 
@@ -97,7 +102,10 @@ export const api = {
   },
   // issue 11: each section is filled by the engineer building that page
   analytics: {
-    // (analytics)
+    /** Counts, rates and decision times per step, reviewer and day (admins only). */
+    checkpoints: (query: AnalyticsParams) => get<AnalyticsDto>(withQuery(apiPath("analytics", "checkpoints"), query)),
+    /** Where the history export of these filters downloads from (a plain link: the browser saves the file). */
+    exportUrl: (query: ExportParams) => withQuery(apiPath("checkpoints", "export"), query),
   },
   users: {
     // (users)
