@@ -69,17 +69,6 @@ export function insertCheckpoints(dbPath: string, rows: readonly FixtureCheckpoi
   }
 }
 
-/** Runs `write` on a read-write connection to a server's database file. */
-export function writeDb<T>(dbPath: string, write: (sqlite: Database.Database) => T): T {
-  const sqlite = new Database(dbPath);
-  sqlite.pragma("busy_timeout = 10000");
-  try {
-    return write(sqlite);
-  } finally {
-    sqlite.close();
-  }
-}
-
 /**
  * A strict RFC 4180 parser: records end in CRLF, a field is plain (no quote,
  * comma, CR or LF) or quoted with inner quotes doubled. Anything else throws,

@@ -14,7 +14,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export type CsvValue = string | number | null;
 
-export function csvField(value: CsvValue): string {
+function csvField(value: CsvValue): string {
   if (value === null) return "";
   if (typeof value === "number") return String(value);
   const text = FORMULA_START.test(value) ? `'${value}` : value;
