@@ -1,11 +1,13 @@
 import type { z } from "zod";
 import { apiFetch } from "./client";
 import type {
+  analyticsQuery,
   checkpointListQuery,
   createTokenBody,
   createUserBody,
   createWebhookBody,
   deliveryListQuery,
+  exportQuery,
   LoginBody,
   ResolveBody,
   runListQuery,
@@ -14,6 +16,7 @@ import type {
 } from "./schemas";
 import type {
   AdminEventDto,
+  AnalyticsDto,
   ApiTokenDto,
   ApiTokenResponse,
   CheckpointResponse,
@@ -46,6 +49,8 @@ type ListParams<S extends z.ZodType> = Omit<z.input<S>, "limit" | "cursor"> & { 
 export type RunListParams = ListParams<typeof runListQuery>;
 export type CheckpointListParams = ListParams<typeof checkpointListQuery>;
 export type DeliveryListParams = ListParams<typeof deliveryListQuery>;
+export type AnalyticsParams = z.input<typeof analyticsQuery>;
+export type ExportParams = z.input<typeof exportQuery>;
 
 type QueryValue = string | number | undefined;
 
@@ -107,7 +112,10 @@ export const api = {
   },
   // issue 11: each section is filled by the engineer building that page
   analytics: {
-    // (analytics)
+    /** Counts, rates and decision times per step, reviewer and day (admins only). */
+    checkpoints: (query: AnalyticsParams) => get<AnalyticsDto>(withQuery(apiPath("analytics", "checkpoints"), query)),
+    /** Where the history export of these filters downloads from (a plain link: the browser saves the file). */
+    exportUrl: (query: ExportParams) => withQuery(apiPath("checkpoints", "export"), query),
   },
   users: {
     list: (cursor?: string) => get<Page<ManagedUserDto>>(withQuery(apiPath("users"), { cursor })),
