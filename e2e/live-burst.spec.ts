@@ -2,6 +2,7 @@ import type { Page, Request } from "@playwright/test";
 import { RUN_STATUS_BADGE } from "@/lib/status";
 import { apiAs, pendingCheckpoint } from "./support/api";
 import { expect, REVIEWER_A, signIn, test } from "./support/fixtures";
+import { createInboxCheckpoint, uniqueTitle } from "./support/inbox";
 import { expectLive, QueuePage, RunsPage } from "./support/pages";
 
 const RUNS = 20;
@@ -44,6 +45,11 @@ test("a burst of 20 runs and decisions: the queue and the runs page end up as th
   const onQueue = countApiRequests(queuePage);
   const onRuns = countApiRequests(runsPage);
 
+  // two with due dates, the later-created due sooner: the queue's order (due) is not creation order
+  const dated = [];
+  for (const timeoutSeconds of [3600, 300]) {
+    dated.push(await createInboxCheckpoint(api, { title: uniqueTitle("Dated"), content: "due", timeoutSeconds }));
+  }
   // the burst, through the API: 20 runs, each run's first checkpoint approved as soon as it is there
   const started = await Promise.all(Array.from({ length: RUNS }, () => api.startRun("test-trivial")));
   for (const run of started) {
@@ -53,8 +59,8 @@ test("a burst of 20 runs and decisions: the queue and the runs page end up as th
   // settled: every run waits at its second checkpoint
   for (const run of started) await pendingCheckpoint(api, run.id, "check-b");
 
-  // the queue shows exactly the API's pending checkpoints, oldest first
-  const pending = (await api.checkpoints({ status: "pending", order: "oldest", limit: 50 })).items.map((c) => c.id);
+  // the queue shows exactly the API's pending checkpoints in the queue's order: soonest due first, then oldest
+  const pending = (await api.checkpoints({ status: "pending", order: "due", limit: 50 })).items.map((c) => c.id);
   await expect
     .poll(async () =>
       (await queue.list.getByRole("link").evaluateAll((links) => links.map((a) => a.getAttribute("href")))).map(
@@ -81,4 +87,6 @@ test("a burst of 20 runs and decisions: the queue and the runs page end up as th
   expect(onQueue.count, onQueue.seen.join("\n")).toBeLessThanOrEqual(10);
   expect(onRuns.count, onRuns.seen.join("\n")).toBeLessThanOrEqual(10);
   await context.close();
+  // later specs on this server start without them
+  for (const checkpoint of dated) await api.resolve(checkpoint.id, { action: "approve" });
 });

@@ -97,6 +97,20 @@ describe("applyLiveEvent", () => {
     expect(refetched).toEqual([]);
   });
 
+  it("the queue in its own order (due): dated checkpoints first, soonest first, then the rest oldest first", () => {
+    const { client, apply } = setup();
+    const dueQueue = queryKeys.checkpoints.list({ status: "pending", order: "due", limit: 50, view: "queue" });
+    const dueIn = (s: number) => ({ dueAt: at(100 + s) });
+    client.setQueryData(
+      dueQueue,
+      pages({ items: [checkpoint("soon", 3, dueIn(1)), checkpoint("old", 1), checkpoint("new", 5)], nextCursor: null }),
+    );
+    apply(event({ checkpoint: checkpoint("undated", 6) }));
+    apply(event({ checkpoint: checkpoint("later", 7, dueIn(9)) }));
+    apply(event({ checkpoint: checkpoint("sooner", 8, dueIn(0)) }));
+    expect(ids(client.getQueryData(dueQueue))).toEqual(["sooner", "soon", "later", "old", "new", "undated"]);
+  });
+
   it("does not add to a queue whose later pages are not loaded (Load more brings it)", () => {
     const { client, apply } = setup();
     client.setQueryData(queueKey, pages({ items: [checkpoint("a", 1)], nextCursor: "more" }));
@@ -116,6 +130,17 @@ describe("applyLiveEvent", () => {
     expect(ids(client.getQueryData(running))).toEqual(["c", "b"]);
     const first = client.getQueryData<InfiniteData<Page<RunSummaryDto>>>(all)?.pages[0].items;
     expect(first?.find((r) => r.id === "a")?.status).toBe("completed");
+  });
+
+  it("a run list leaves out the inbox's runs unless it asks for them by name, as the API does", () => {
+    const { client, apply } = setup();
+    const all = queryKeys.runs.list({ limit: 25, view: "table" });
+    const inboxOnly = queryKeys.runs.list({ workflow: "inbox", limit: 25, view: "table" });
+    client.setQueryData(all, pages({ items: [run("a", 1)], nextCursor: null }));
+    client.setQueryData(inboxOnly, pages({ items: [], nextCursor: null }));
+    apply(event({ run: run("i", 2, { workflow: "inbox" }) }));
+    expect(ids(client.getQueryData(all))).toEqual(["a"]);
+    expect(ids(client.getQueryData(inboxOnly))).toEqual(["i"]);
   });
 
   it("an older event never overwrites a newer row", () => {

@@ -9,6 +9,7 @@ import type {
   RunDetailResponse,
   RunSummaryDto,
 } from "@/lib/api/types";
+import { INBOX_WORKFLOW } from "@/lib/inbox-workflow";
 import { CheckpointStatus } from "@/lib/status";
 
 /**
@@ -75,8 +76,12 @@ function applyRun(draft: CacheDraft, run: RunSummaryDto, refetch: Refetch): void
   for (const [key, data] of draft.queries<ListData<RunSummaryDto>>(queryKeys.runs.all)) {
     if (!data || key[1] !== "list") continue;
     const params = key[2] as RunListParams;
+    // the API lists the inbox's runs (one per inbox checkpoint) only when asked for by name
+    const listed = run.workflow !== INBOX_WORKFLOW || params.workflow === INBOX_WORKFLOW;
     const matches =
-      (!params.status || params.status === run.status) && (!params.workflow || params.workflow === run.workflow);
+      listed &&
+      (!params.status || params.status === run.status) &&
+      (!params.workflow || params.workflow === run.workflow);
     const next = patchList(data, run, { matches, order: "newest", isNewer: isNewerRun, limit: params.limit });
     if (next === "refetch") refetch(key);
     else if (next !== data) draft.set(key, next);

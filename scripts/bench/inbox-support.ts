@@ -29,8 +29,11 @@ export const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export type BenchServer = { url: string; port: number; child: ChildProcess };
 
-/** The app's server as `npm start` runs it (dist/server.js), in a process group of its own, on a fresh database. */
-export async function startServer(dir: string): Promise<BenchServer> {
+/**
+ * The app's server as `npm start` runs it (dist/server.js), in a process group
+ * of its own, on a fresh database in `dir`; `env` adds to its environment.
+ */
+export async function startServer(dir: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const child = spawn(process.execPath, ["dist/server.js"], {
     cwd: process.cwd(),
     detached: true,
@@ -45,6 +48,7 @@ export async function startServer(dir: string): Promise<BenchServer> {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: "info",
+      ...env,
     },
   });
   const port = await new Promise<number>((resolve, reject) => {

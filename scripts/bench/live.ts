@@ -1,4 +1,4 @@
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +12,7 @@ import { createRefetchScheduler } from "@/components/realtime/refetch-scheduler"
 import { queryKeys } from "@/lib/api/query-keys";
 import type { CheckpointSummaryDto, EventsResponse, LiveEvent, Page } from "@/lib/api/types";
 import type { ClientToServerEvents, LiveBatch, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { ADMIN, startServer } from "./inbox-support";
 
 /**
  * npm run bench -- --suite live: S simulated tabs on the review queue (real
@@ -26,7 +27,6 @@ import type { ClientToServerEvents, LiveBatch, ServerToClientEvents } from "@/li
  */
 
 type TabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-const ADMIN = { email: "bench-admin@bench.local", password: "bench-admin-password" };
 const SOCKETS_PER_USER = 20;
 const QUEUE = { status: "pending", order: "oldest", limit: 50 } as const;
 
@@ -66,41 +66,6 @@ class Histogram {
     }
     return 60_000;
   }
-}
-
-/** The app's server, as `npm start` runs it, on a fresh database. */
-async function startServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["dist/server.js"], {
-    cwd: process.cwd(),
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      GATEHOUSE_TEST_WORKFLOWS: "1",
-      RUN_CONCURRENCY: "16",
-      LOG_LEVEL: "info",
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start within 60 s")), 60_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      const match = /"port":(\d+).*listening|listening.*"port":(\d+)/.exec(chunk.toString());
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1] ?? match[2]));
-      }
-    });
-    child.stderr?.resume();
-    child.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
 }
 
 /** Server CPU seconds (user + system) and resident memory, from /proc. */
@@ -234,7 +199,7 @@ export async function liveBench(args: string[]) {
   }
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-live-bench-"));
-  const server = await startServer(dir);
+  const server = await startServer(dir, { GATEHOUSE_TEST_WORKFLOWS: "1", RUN_CONCURRENCY: "16" });
   const pid = server.child.pid as number;
   const results: unknown[] = [];
   try {

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { INBOX_WORKFLOW } from "@/lib/inbox-workflow";
 import { checkpoint, defineWorkflow } from "../define";
 
 /**
@@ -9,7 +10,7 @@ import { checkpoint, defineWorkflow } from "../define";
  * any other: the run completes whatever the decision. It is created by
  * POST /api/checkpoints only, never started as a workflow.
  */
-export const INBOX_WORKFLOW = "inbox";
+export { INBOX_WORKFLOW };
 export const INBOX_STEP = "review";
 export const INBOX_SHOW = "content";
 
