@@ -292,7 +292,11 @@ function event(
   };
 }
 
-const DECIDED = { approve: CheckpointStatus.approved, edit: CheckpointStatus.edited, reject: CheckpointStatus.rejected };
+const DECIDED = {
+  approve: CheckpointStatus.approved,
+  edit: CheckpointStatus.edited,
+  reject: CheckpointStatus.rejected,
+};
 
 /** One checkpoint of a run and its decision (or none yet): the row and its audit events. */
 function checkpointOf(r: Random, a: Active, serial: number, env: { now: number; reviewers: Reviewer[] }) {
@@ -362,7 +366,9 @@ function checkpointOf(r: Random, a: Active, serial: number, env: { now: number; 
   const roll = r.next();
   if (roll < 0.035) {
     Object.assign(row, { status: CheckpointStatus.cancelled, reviewerName: a.starter.name, resolvedAt: wouldDecideAt });
-    events.push(event(a, EventType.checkpointClosed, row.id, CheckpointStatus.pending, row.status, wouldDecideAt, a.starter));
+    events.push(
+      event(a, EventType.checkpointClosed, row.id, CheckpointStatus.pending, row.status, wouldDecideAt, a.starter),
+    );
     return { row, events };
   }
   const action = roll < 0.66 ? "approve" : roll < 0.88 ? "edit" : "reject";
@@ -388,11 +394,7 @@ function checkpointOf(r: Random, a: Active, serial: number, env: { now: number; 
 }
 
 /** After a checkpoint: the run's next checkpoint (returns no status), or how and when it ends. */
-function nextOf(
-  r: Random,
-  a: Active,
-  row: CheckpointRow,
-): { status?: RunStatus; at: number; error?: object } {
+function nextOf(r: Random, a: Active, row: CheckpointRow): { status?: RunStatus; at: number; error?: object } {
   const { step } = a.plan.checkpoints[a.next];
   const at = row.resolvedAt ?? row.createdAt;
   if (row.status === CheckpointStatus.pending) return { status: Runs.awaitingCheckpoint, at };

@@ -167,7 +167,12 @@ export function inboxItem(r: Random, source: string, serial: number) {
   }
   if (source === "zendesk") {
     const issue = r.pick(TICKET_ISSUES);
-    return { title: `Ticket ${ref}: ${issue}`, contentType: "text" as const, content: replyText(r, customer, issue), metadata: meta };
+    return {
+      title: `Ticket ${ref}: ${issue}`,
+      contentType: "text" as const,
+      content: replyText(r, customer, issue),
+      metadata: meta,
+    };
   }
   const clause = r.pick(["liability cap", "termination notice", "data processing", "payment terms", "renewal"]);
   return {

@@ -9,7 +9,14 @@ import { migrateDatabase, openDatabase, type Sqlite } from "@/db/client";
 import { hashPassword } from "@/lib/auth/password";
 import { loadEnv } from "@/lib/env";
 import { Role } from "@/lib/roles";
-import { type CheckpointRow, type EventRow, type Reviewer, type RunRow, SEED_RUN_PREFIX, simulate } from "./seed-simulation";
+import {
+  type CheckpointRow,
+  type EventRow,
+  type Reviewer,
+  type RunRow,
+  SEED_RUN_PREFIX,
+  simulate,
+} from "./seed-simulation";
 import { prng } from "./seed-text";
 
 /**
@@ -116,7 +123,9 @@ export async function seedDatabase(
 ): Promise<SeedReport> {
   const now = options.now ?? Date.now();
   if (!options.force && hasRealRuns(sqlite)) {
-    throw new Error("This database has runs that were not seeded: seeding it would mix demo history into real history. Use --force to do it anyway.");
+    throw new Error(
+      "This database has runs that were not seeded: seeding it would mix demo history into real history. Use --force to do it anyway.",
+    );
   }
   const reviewers = await ensureReviewers(sqlite, now);
   const startedAt = performance.now();
@@ -135,7 +144,12 @@ export async function seedDatabase(
     const counts = sqlite
       .transaction(() => {
         for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
-        const counts = simulate(prng(options.seed ?? 1), { checkpoints: options.checkpoints, now, reviewers, sink: write });
+        const counts = simulate(prng(options.seed ?? 1), {
+          checkpoints: options.checkpoints,
+          now,
+          reviewers,
+          sink: write,
+        });
         sqlite
           .prepare(
             `INSERT INTO checkpoints_search (rowid, title, content, edited_content, notes)
