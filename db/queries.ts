@@ -1,11 +1,9 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
-import { PREVIEW_CHARS } from "@/lib/limits";
-import type { Role } from "@/lib/roles";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, notInArray, sql } from "drizzle-orm";
 import { CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
 import { checkpointSummaryColumns } from "./history-queries";
-import { afterCursor, type Cursor, keysetPage, type PageRequest } from "./keyset";
+import { afterCursor, keysetPage, type PageRequest } from "./keyset";
 import { checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
 
 // the checkpoint list (queue and history) lives in db/history-queries.ts
