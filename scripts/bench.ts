@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { engineBench } from "./bench/engine";
+import { historyBench } from "./bench/history";
 import { inboxBench } from "./bench/inbox";
 import { inboxClientsWorker } from "./bench/inbox-clients";
 import { liveBench, liveTabsWorker } from "./bench/live";
@@ -16,6 +17,7 @@ const SUITES = {
   "live-tabs": liveTabsWorker,
   inbox: inboxBench,
   "inbox-clients": inboxClientsWorker,
+  history: historyBench,
   // npm run seed: the same bundle, so the seed gets the app's modules without a build step of its own
   seed: seedCommand,
 } as const;
