@@ -41,7 +41,7 @@ export type CheckpointFilter = {
 export type CheckpointPage = PageRequest & { order: "oldest" | "newest" | "due" };
 
 /** How long one request may scan before it answers with what it found (and a cursor). */
-export const HISTORY_BUDGET_MS = 50;
+const HISTORY_BUDGET_MS = 50;
 
 /** A checkpoint as lists show it: a short preview instead of the content, no edit or notes. */
 const { content: _content, editedContent, notes: _notes, ...checkpointColumns } = getTableColumns(checkpoints);

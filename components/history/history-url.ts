@@ -7,7 +7,7 @@ import { CHECKPOINT_STATUSES } from "@/lib/status";
  * The history's filters live in the page's URL (shareable, back and forward
  * work): these are their names there, the same as the API's query parameters.
  */
-export const FILTER_KEYS = ["q", "status", "workflow", "step", "reviewer", "source", "from", "to"] as const;
+const FILTER_KEYS = ["q", "status", "workflow", "step", "reviewer", "source", "from", "to"] as const;
 export type HistoryFilters = Record<(typeof FILTER_KEYS)[number], string>;
 
 export const EMPTY_FILTERS: HistoryFilters = Object.fromEntries(FILTER_KEYS.map((k) => [k, ""])) as HistoryFilters;
