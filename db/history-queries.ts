@@ -147,8 +147,10 @@ export function checkpointPageQuery(db: Db, filter: Resolved & { q?: string }, p
     .limit(page.limit + 1);
 }
 
-/** The indexed filters present, most selective first: the first one drives a chunked scan. */
-function drivingIndex(filter: Resolved): { index: string; column: string; value: string }[] {
+/** The indexed filters present (the least common one drives a chunked scan). */
+type Driver = { index: string; column: string; value: string };
+
+function drivingIndex(filter: Resolved): Driver[] {
   const common = filter.status === CheckpointStatus.approved;
   const candidates: [string, string, string | undefined][] = [
     ["checkpoints_reviewer_created_idx", "reviewer_id", filter.reviewerId],
@@ -178,7 +180,9 @@ export function listCheckpoints(db: Db, filter: CheckpointFilter, page: Checkpoi
   const drivers = drivingIndex(resolved);
   if (drivers.length <= 1 || resolved.runId)
     return keysetPage(checkpointPageQuery(db, resolved, page).all(), page.limit);
-  return indexScan(db, resolved, drivers[0], page);
+  const driver = leastCommon(db, drivers, resolved);
+  if (!driver) return { items: [], next: null };
+  return indexScan(db, resolved, driver, page);
 }
 
 /** The rows among `rowids` that pass the filters, in list order. */
@@ -217,13 +221,38 @@ function collect(
   }
 }
 
+const SELECTIVITY_PROBE = 25_000;
+
+/**
+ * Of the filters' indexes, the one with the fewest entries in the date range
+ * (each counted up to SELECTIVITY_PROBE entries of a covering index: a few ms);
+ * undefined when one has none, so nothing can match.
+ */
+function leastCommon(db: Db, drivers: Driver[], filter: Resolved): Driver | undefined {
+  const { from, to } = dateRange(filter);
+  let best: { driver: Driver; count: number } | undefined;
+  for (const driver of drivers) {
+    const { n } = db.$client
+      .prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM checkpoints INDEXED BY ${driver.index}
+         WHERE ${driver.column} = ? AND created_at >= ? AND created_at < ? LIMIT ${SELECTIVITY_PROBE})`,
+      )
+      .get(driver.value, from, to) as { n: number };
+    if (n === 0) return undefined;
+    if (!best || n < best.count) best = { driver, count: n };
+  }
+  return best?.driver;
+}
+
+function dateRange(filter: Resolved): { from: number; to: number } {
+  return {
+    from: filter.from ? dayBound(filter.from, false) : -Number.MAX_SAFE_INTEGER,
+    to: filter.to ? dayBound(filter.to, true) : Number.MAX_SAFE_INTEGER,
+  };
+}
+
 /** Two or more filters: the driving index read a chunk at a time (covering: no table rows), the rest checked on those. */
-function indexScan(
-  db: Db,
-  filter: Resolved,
-  driver: { index: string; column: string; value: string },
-  page: CheckpointPage,
-): Keyset<CheckpointSummaryRow> {
+function indexScan(db: Db, filter: Resolved, driver: Driver, page: CheckpointPage): Keyset<CheckpointSummaryRow> {
   const newestFirst = page.order === "newest";
   const cmp = newestFirst ? "<" : ">";
   const dir = newestFirst ? "DESC" : "ASC";
@@ -236,8 +265,7 @@ function indexScan(
   const first = chunkQuery(false);
   const more = chunkQuery(true);
   // the date range bounds the index range itself
-  const from = filter.from ? dayBound(filter.from, false) : -Number.MAX_SAFE_INTEGER;
-  const to = filter.to ? dayBound(filter.to, true) : Number.MAX_SAFE_INTEGER;
+  const { from, to } = dateRange(filter);
   let after = page.after;
   let size = 256;
   return collect(page.limit, () => {
@@ -256,7 +284,8 @@ function indexScan(
     );
     const examined = chunk.length < size || !last ? null : { createdAt: last.createdAt, id: last.id };
     after = examined ?? undefined;
-    size = Math.min(size * 4, 16_384);
+    // small enough that one chunk costs a few ms: the budget is checked between chunks
+    size = Math.min(size * 4, 4096);
     return { rows, examined };
   });
 }
@@ -285,7 +314,10 @@ function rowidOf(db: Db, cursor: Cursor, newestFirst: boolean): number {
  */
 function searchScan(db: Db, filter: Resolved, q: string, page: CheckpointPage): Keyset<CheckpointSummaryRow> {
   const newestFirst = page.order === "newest";
-  const bounds = db.$client.prepare("SELECT min(rowid) AS lo, max(rowid) AS hi FROM checkpoints").get() as {
+  // two subqueries: SQLite answers a lone min() or max() of the rowid from the b-tree's ends, both at once by a scan
+  const bounds = db.$client
+    .prepare("SELECT (SELECT min(rowid) FROM checkpoints) AS lo, (SELECT max(rowid) FROM checkpoints) AS hi")
+    .get() as {
     lo: number | null;
     hi: number | null;
   };
