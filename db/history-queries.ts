@@ -322,6 +322,21 @@ function searchScan(db: Db, filter: Resolved, q: string, page: CheckpointPage): 
     hi: number | null;
   };
   if (bounds.lo === null || bounds.hi === null) return { items: [], next: null };
+  // a date range narrows the rowids to scan (rowid order is time order); rows are still checked against it
+  const { from, to } = dateRange(filter);
+  if (filter.from) {
+    const first = db.$client
+      .prepare("SELECT rowid AS r FROM checkpoints WHERE created_at >= ? ORDER BY created_at, id LIMIT 1")
+      .get(from) as { r: number } | undefined;
+    bounds.lo = Math.max(bounds.lo, first?.r ?? bounds.hi + 1);
+  }
+  if (filter.to) {
+    const last = db.$client
+      .prepare("SELECT rowid AS r FROM checkpoints WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT 1")
+      .get(to) as { r: number } | undefined;
+    bounds.hi = Math.min(bounds.hi, last?.r ?? 0);
+  }
+  if (bounds.lo > bounds.hi) return { items: [], next: null };
   const hits = db.$client.prepare(
     `SELECT rowid AS r FROM checkpoints_search WHERE checkpoints_search MATCH ? AND rowid >= ? AND rowid < ?
      ORDER BY rowid ${newestFirst ? "DESC" : "ASC"} LIMIT ?`,
