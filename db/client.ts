@@ -24,6 +24,9 @@ export function openDatabase(databaseUrl: string): { sqlite: Sqlite; db: Db } {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // 64 MiB of page cache (default 2 MiB): history queries at a million rows look rows up by rowid,
+  // and a lookup from SQLite's own cache costs a tenth of one through the OS (issue 11)
+  sqlite.pragma("cache_size = -65536");
   return { sqlite, db: drizzle(sqlite, { schema }) };
 }
 

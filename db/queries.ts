@@ -1,11 +1,18 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
-import { PREVIEW_CHARS } from "@/lib/limits";
-import type { Role } from "@/lib/roles";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, notInArray, sql } from "drizzle-orm";
 import { CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
-import { afterCursor, type Cursor, keysetPage, type PageRequest } from "./keyset";
-import { type Checkpoint, checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
+import { checkpointSummaryColumns } from "./history-queries";
+import { afterCursor, keysetPage, type PageRequest } from "./keyset";
+import { checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
+
+// the checkpoint list (queue and history) lives in db/history-queries.ts
+export {
+  type CheckpointFilter,
+  type CheckpointSummaryRow,
+  checkpointPageQuery,
+  listCheckpoints,
+} from "./history-queries";
 
 /**
  * Named read queries (route handlers, the relay, the engine's recovery). Runs
@@ -20,37 +27,9 @@ export type RunFilter = {
   /** only the runs this API token started (a token with runs:write but not runs:read) */
   createdByTokenId?: string;
 };
-export type CheckpointFilter = {
-  status?: CheckpointStatus;
-  workflow?: string;
-  step?: string;
-  reviewer?: string;
-  runId?: string;
-  source?: string;
-  /** Assigned to this person or to their role. */
-  assignedTo?: { userId: string; role: Role };
-  q?: string;
-  /** ISO date (a whole day) or instant, inclusive. */
-  from?: string;
-  /** ISO date (a whole day) or instant, exclusive. */
-  to?: string;
-};
-
 /** A run as lists show it: everything but its state (which may be large). */
 const { state: _state, ...runSummaryColumns } = getTableColumns(workflowRuns);
 export type RunSummaryRow = Omit<WorkflowRun, "state">;
-
-/** A checkpoint as lists show it: a short preview instead of the content, no edit or notes. */
-const { content: _content, editedContent, notes: _notes, ...checkpointColumns } = getTableColumns(checkpoints);
-const checkpointSummaryColumns = {
-  ...checkpointColumns,
-  preview: sql<string>`substr(${checkpoints.content}, 1, ${PREVIEW_CHARS})`,
-  edited: sql<boolean>`${editedContent} is not null`.mapWith(Boolean),
-};
-export type CheckpointSummaryRow = Omit<Checkpoint, "content" | "editedContent" | "notes"> & {
-  preview: string;
-  edited: boolean;
-};
 
 export function listRuns(db: Db, filter: RunFilter, page: PageRequest) {
   const rows = db
@@ -112,80 +91,6 @@ export function listResumableRunIds(db: Db): string[] {
     .orderBy(workflowRuns.createdAt)
     .all()
     .map((row) => row.id);
-}
-
-/** `q` as an FTS5 phrase: with the trigram tokenizer it matches that substring, case-insensitively. */
-function searchPhrase(q: string): string {
-  return `"${q.replaceAll('"', '""')}"`;
-}
-
-function dayBound(value: string, end: boolean): number {
-  // a bare date means the whole day
-  const isDate = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(isDate ? `${value}T00:00:00.000Z` : value);
-  return isDate && end ? ms + 24 * 60 * 60 * 1000 : ms;
-}
-
-function checkpointWhere(filter: CheckpointFilter): SQL | undefined {
-  return and(
-    filter.status ? eq(checkpoints.status, filter.status) : undefined,
-    filter.workflow ? eq(checkpoints.workflowId, filter.workflow) : undefined,
-    filter.step ? eq(checkpoints.stepName, filter.step) : undefined,
-    filter.runId ? eq(checkpoints.runId, filter.runId) : undefined,
-    filter.source ? eq(checkpoints.source, filter.source) : undefined,
-    filter.assignedTo
-      ? or(
-          eq(checkpoints.assigneeUserId, filter.assignedTo.userId),
-          eq(checkpoints.assigneeRole, filter.assignedTo.role),
-        )
-      : undefined,
-    filter.reviewer
-      ? or(eq(checkpoints.reviewerId, filter.reviewer), eq(checkpoints.reviewerName, filter.reviewer))
-      : undefined,
-    filter.from ? gte(checkpoints.createdAt, dayBound(filter.from, false)) : undefined,
-    filter.to ? lt(checkpoints.createdAt, dayBound(filter.to, true)) : undefined,
-    // the search index (drizzle/0002_checkpoint_search.sql): step name, content, edited content, notes
-    filter.q
-      ? sql`${checkpoints}.rowid IN (SELECT rowid FROM checkpoints_search WHERE checkpoints_search MATCH ${searchPhrase(filter.q)})`
-      : undefined,
-  );
-}
-
-type CheckpointPage = PageRequest & { order: "oldest" | "newest" | "due" };
-
-// the queue's order: soonest due first, checkpoints without a due date after them all
-const NO_DUE = 8_640_000_000_000_000;
-const dueKey = sql<number>`coalesce(${checkpoints.dueAt}, ${NO_DUE})`;
-
-function afterDueCursor(cursor: Cursor | undefined): SQL | undefined {
-  if (!cursor) return undefined;
-  const due = cursor.due ?? NO_DUE;
-  return or(sql`${dueKey} > ${due}`, and(sql`${dueKey} = ${due}`, afterCursor(checkpoints, cursor, false)));
-}
-
-/** The query behind a history or queue page (exported so its plan can be checked). */
-export function checkpointPageQuery(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
-  const query = db.select(checkpointSummaryColumns).from(checkpoints);
-  if (page.order === "due") {
-    return query
-      .where(and(checkpointWhere(filter), afterDueCursor(page.after)))
-      .orderBy(dueKey, asc(checkpoints.createdAt), asc(checkpoints.id))
-      .limit(page.limit + 1);
-  }
-  const newestFirst = page.order === "newest";
-  const direction = newestFirst ? desc : asc;
-  return query
-    .where(and(checkpointWhere(filter), afterCursor(checkpoints, page.after, newestFirst)))
-    .orderBy(direction(checkpoints.createdAt), direction(checkpoints.id))
-    .limit(page.limit + 1);
-}
-
-export function listCheckpoints(db: Db, filter: CheckpointFilter, page: CheckpointPage) {
-  const rows = checkpointPageQuery(db, filter, page).all();
-  const result = keysetPage(rows, page.limit);
-  if (page.order !== "due" || !result.next) return result;
-  const last = result.items.at(-1);
-  return { ...result, next: { ...result.next, due: last?.dueAt ?? NO_DUE } };
 }
 
 export function getCheckpointStatus(db: Db, id: string): CheckpointStatus | undefined {

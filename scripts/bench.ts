@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
 import { engineBench } from "./bench/engine";
+import { historyBench } from "./bench/history";
 import { inboxBench } from "./bench/inbox";
 import { inboxClientsWorker } from "./bench/inbox-clients";
 import { liveBench, liveTabsWorker } from "./bench/live";
+import { seedCommand } from "./seed";
 
 /**
- * npm run bench [-- --suite engine|live|inbox] [suite options]: each suite measures
+ * npm run bench [-- --suite engine|live|inbox|history] [suite options]: each suite measures
  * on this machine and prints one JSON object. No thresholds: the figures go
  * into the README and the issues' closing notes.
  */
@@ -15,6 +17,9 @@ const SUITES = {
   "live-tabs": liveTabsWorker,
   inbox: inboxBench,
   "inbox-clients": inboxClientsWorker,
+  history: historyBench,
+  // npm run seed: the same bundle, so the seed gets the app's modules without a build step of its own
+  seed: seedCommand,
 } as const;
 
 const { values } = parseArgs({ options: { suite: { type: "string", default: "engine" } }, strict: false });
