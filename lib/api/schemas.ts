@@ -97,7 +97,7 @@ export const checkpointListQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-export const EXPORT_FORMATS = ["csv", "json", "jsonl"] as const;
+const EXPORT_FORMATS = ["csv", "json", "jsonl"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** GET /api/checkpoints/export: the history filters and a format; newest first, every matching row. */
