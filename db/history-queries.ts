@@ -214,11 +214,25 @@ function collect(
   const startedAt = performance.now();
   const found: CheckpointSummaryRow[] = [];
   for (;;) {
+    const chunkStartedAt = performance.now();
     const { rows, examined } = nextChunk();
     found.push(...rows.slice(0, limit + 1 - found.length));
     if (found.length > limit || examined === null) return keysetPage(found, limit);
-    if (performance.now() - startedAt > HISTORY_BUDGET_MS) return { items: found, next: examined };
+    // stop before a chunk like the last one would take the request past its budget
+    const now = performance.now();
+    if (now - startedAt + (now - chunkStartedAt) > HISTORY_BUDGET_MS) return { items: found, next: examined };
   }
+}
+
+/**
+ * The next chunk's size from how long this one took: grow while a chunk is
+ * cheap, shrink when it takes more than a fifth of the budget (the budget is
+ * only checked between chunks, so a large chunk would overshoot it).
+ */
+function nextChunkSize(size: number, tookMs: number, min: number, max: number): number {
+  if (tookMs < HISTORY_BUDGET_MS / 10) return Math.min(size * 4, max);
+  if (tookMs > HISTORY_BUDGET_MS / 5) return Math.max(Math.floor(size / 2), min);
+  return size;
 }
 
 const SELECTIVITY_PROBE = 25_000;
@@ -269,6 +283,7 @@ function indexScan(db: Db, filter: Resolved, driver: Driver, page: CheckpointPag
   let after = page.after;
   let size = 256;
   return collect(page.limit, () => {
+    const startedAt = performance.now();
     const chunk = (
       after
         ? more.all(driver.value, from, to, after.createdAt, after.id, size)
@@ -284,8 +299,8 @@ function indexScan(db: Db, filter: Resolved, driver: Driver, page: CheckpointPag
     );
     const examined = chunk.length < size || !last ? null : { createdAt: last.createdAt, id: last.id };
     after = examined ?? undefined;
-    // small enough that one chunk costs a few ms: the budget is checked between chunks
-    size = Math.min(size * 4, 4096);
+    // the budget is checked between chunks, so one chunk must stay a fraction of it
+    size = nextChunkSize(size, performance.now() - startedAt, 256, 4096);
     return { rows, examined };
   });
 }
@@ -350,6 +365,7 @@ function searchScan(db: Db, filter: Resolved, q: string, page: CheckpointPage): 
   let window = 8192;
   const cap = Math.max(page.limit * 4, 100);
   return collect(page.limit, () => {
+    const startedAt = performance.now();
     const lo = newestFirst ? Math.max(edge - window, bounds.lo as number) : edge + 1;
     const hi = newestFirst ? edge : Math.min(edge + 1 + window, (bounds.hi as number) + 1);
     const found = (hits.all(phrase, lo, hi, cap) as { r: number }[]).map((h) => h.r);
@@ -358,7 +374,7 @@ function searchScan(db: Db, filter: Resolved, q: string, page: CheckpointPage): 
     const reached = full ? (found.at(-1) as number) : newestFirst ? lo : hi - 1;
     const rows = matching(db, filter, found, true, newestFirst);
     edge = reached;
-    window = Math.min(window * 4, 1 << 20);
+    window = nextChunkSize(window, performance.now() - startedAt, 1024, 1 << 20);
     const done = !full && (newestFirst ? lo <= (bounds.lo as number) : hi > (bounds.hi as number));
     return { rows, examined: done ? null : ((keyAt.get(reached) as Cursor | undefined) ?? null) };
   });
