@@ -90,10 +90,7 @@ export function bulkLoad<T>(sqlite: Sqlite, tables: readonly string[], phases: P
   try {
     return sqlite
       .transaction(() => {
-        for (const o of objects) {
-          if (o.type === "trigger" || process.env.SEED_KEEP_INDEXES !== "1")
-            sqlite.exec(`DROP ${o.type.toUpperCase()} "${o.name}"`);
-        }
+        for (const o of objects) sqlite.exec(`DROP ${o.type.toUpperCase()} "${o.name}"`);
         const result = load();
         timed(phases, "indexes", () => {
           for (const o of objects) if (o.type === "index") sqlite.exec(o.sql);
