@@ -29,6 +29,17 @@ import {
  * rowid order is created_at order, as in a live database.
  */
 
+/**
+ * A UUIDv7 (RFC 9562) for a row made at `at`: 48 bits of epoch milliseconds, then
+ * random bits. Rows arrive in time order, so their ids append to the primary-key
+ * and (run_id, …) indexes instead of landing on random pages of a large b-tree.
+ */
+export function timeOrderedId(at: number): string {
+  const time = at.toString(16).padStart(12, "0");
+  // randomUUID(): xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx; keep its random tail and variant
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+}
+
 /** Seeded runs' ids start with this: a database with other runs is refused without --force. */
 export const SEED_RUN_PREFIX = "seed-";
 
@@ -214,7 +225,7 @@ export function simulate(
           ? { customer: context.customer, message: `Hello, I have a problem with ${context.issue}. Can you help?` }
           : { title: "" };
     const run: RunRow = {
-      id: SEED_RUN_PREFIX + randomUUID(),
+      id: SEED_RUN_PREFIX + timeOrderedId(at),
       workflowId: plan.workflow.id,
       status: Runs.running,
       input: JSON.stringify(input),
@@ -319,7 +330,7 @@ function checkpointOf(r: Random, a: Active, serial: number, env: { now: number; 
   const wouldDecideAt = createdAt + decisionDelay(r) + backlog;
   const reviewer = r.skewed(env.reviewers);
   const row: CheckpointRow = {
-    id: randomUUID(),
+    id: timeOrderedId(createdAt),
     runId: a.run.id,
     workflowId: a.plan.workflow.id,
     stepIndex: index,

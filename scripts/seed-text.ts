@@ -136,16 +136,16 @@ export function articleText(r: Random, step: string, topic: string, round: numbe
   const revision = round > 0 ? `\n\nRevision ${round}, addressing reviewer feedback.` : "";
   switch (step) {
     case "review-research":
-      return `Research notes: ${title}\n\n- ${sentence(r, topic)}\n- ${sentence(r, topic)}\n- Example from ${r.pick(CITIES)}: ${r.pick(CLAIMS)}.\n- Open question: ${r.pick(CLAIMS)}?${revision}`;
+      return `Research notes: ${title}\n\n- ${sentence(r, topic)}\n- Example from ${r.pick(CITIES)}: ${r.pick(CLAIMS)}.\n- Open question: ${r.pick(CLAIMS)}?${revision}`;
     case "review-outline":
       return `1. Introduction: why ${topic} matters now\n2. Background: ${r.pick(CLAIMS)}\n3. A case from ${r.pick(CITIES)}\n4. What critics say: ${r.pick(CLAIMS)}\n5. Conclusion and open questions${revision}`;
     default:
-      return `# ${title}: what ${r.pick(AUDIENCES)} should know\n\n${sentence(r, topic)} ${sentence(r, topic)}\n\nIn ${r.pick(CITIES)}, ${r.pick(CLAIMS)}. ${sentence(r, topic)}${revision}`;
+      return `# ${title}: what ${r.pick(AUDIENCES)} should know\n\n${sentence(r, topic)}\n\nIn ${r.pick(CITIES)}, ${r.pick(CLAIMS)}.${revision}`;
   }
 }
 
 export function replyText(r: Random, customer: string, issue: string): string {
-  return `Hello ${customer},\n\nThank you for writing to us about ${issue}. ${r.pick(NEXT_STEPS)} ${r.pick(NEXT_STEPS)}\n\nBest regards,\nThe support team`;
+  return `Hello ${customer},\n\nThank you for writing to us about ${issue}. ${r.pick(NEXT_STEPS)}\n\nBest regards,\nThe support team`;
 }
 
 /** An inbox checkpoint: title, content (text or a JSON object), metadata, by source. */
@@ -160,7 +160,7 @@ export function inboxItem(r: Random, source: string, serial: number) {
       contentType: "json" as const,
       content: JSON.stringify({
         refund: { amount, currency: r.pick(["EUR", "USD", "GBP"]), reason: r.pick(TICKET_ISSUES) },
-        summary: `${customer} asks for a refund: ${r.pick(TICKET_ISSUES)}. ${r.pick(NEXT_STEPS)}`,
+        summary: `${customer} asks for a refund: ${r.pick(TICKET_ISSUES)}.`,
       }),
       metadata: meta,
     };
@@ -178,7 +178,7 @@ export function inboxItem(r: Random, source: string, serial: number) {
   return {
     title: `Contract ${ref}: ${clause} clause`,
     contentType: "markdown" as const,
-    content: `**${clause}**\n\nThe supplier in ${r.pick(CITIES)} proposes that ${r.pick(CLAIMS)}. ${sentence(r, clause)} Recommended: accept with the standard wording.`,
+    content: `**${clause}**\n\nThe supplier in ${r.pick(CITIES)} proposes that ${r.pick(CLAIMS)}. Recommended: accept with the standard wording.`,
     metadata: meta,
   };
 }
