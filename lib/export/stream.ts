@@ -6,6 +6,7 @@ import type { Cursor } from "@/db/keyset";
 import { type CheckpointFilter, listCheckpoints } from "@/db/queries";
 import type { ExportFormat } from "@/lib/api/schemas";
 import type { Logger } from "@/lib/logger";
+import { ByteChunk } from "./chunk";
 import { csvHeader, csvRecord, evaluationRecordJson, exportRecordJson } from "./records";
 
 /**
@@ -22,8 +23,8 @@ import { csvHeader, csvRecord, evaluationRecordJson, exportRecordJson } from "./
  * page's full rows by id: two queries, slower, but never a long blocking scan.
  */
 
-/** Batches aim at about this much text, between MIN and MAX rows (checkpoint contents vary from bytes to 200 KB). */
-const TARGET_CHUNK_CHARS = 2 * 1024 * 1024;
+/** Batches aim at about this many bytes, between MIN and MAX rows (checkpoint contents vary from bytes to 200 KB). */
+const TARGET_CHUNK_BYTES = 2 * 1024 * 1024;
 const MIN_BATCH = 20;
 const MAX_BATCH = 2000;
 const FIRST_BATCH = 500;
@@ -81,7 +82,6 @@ export function checkpointExportStream(
 ): ReadableStream<Uint8Array> {
   const writer = WRITERS[format];
   const readBatch = batchReader(db, filter);
-  const encoder = new TextEncoder();
   const startedAt = Date.now();
   let after: Cursor | undefined;
   let started = false;
@@ -89,27 +89,28 @@ export function checkpointExportStream(
   let rowsWritten = 0;
   let batchSize = FIRST_BATCH;
 
-  /** The next chunk's text: "" for a batch that matched nothing (a search can return one), null at the end. */
-  function nextChunk(): string | null {
+  /** The next chunk: empty for a batch that matched nothing (a search can return one), null at the end. */
+  function nextChunk(): Uint8Array | null {
     if (finished) return null;
-    let text = started ? "" : writer.start;
+    const chunk = new ByteChunk(Math.round(TARGET_CHUNK_BYTES * 1.25));
+    if (!started) chunk.write(writer.start);
     started = true;
     const batch = readBatch(after, batchSize);
     for (const row of batch.rows) {
-      text += writer.row(row, rowsWritten === 0);
+      chunk.write(writer.row(row, rowsWritten === 0));
       rowsWritten++;
     }
     if (batch.rows.length > 0) {
-      const perRow = text.length / batch.rows.length;
-      batchSize = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(TARGET_CHUNK_CHARS / Math.max(perRow, 1))));
+      const perRow = chunk.size / batch.rows.length;
+      batchSize = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(TARGET_CHUNK_BYTES / Math.max(perRow, 1))));
     }
     if (batch.next === null) {
       finished = true;
-      text += writer.end;
+      chunk.write(writer.end);
     } else {
       after = batch.next;
     }
-    return text;
+    return chunk.take();
   }
 
   return new ReadableStream<Uint8Array>(
@@ -117,10 +118,10 @@ export function checkpointExportStream(
       async pull(controller) {
         try {
           for (;;) {
-            const text = nextChunk();
-            if (text === null) break;
-            if (text.length > 0) {
-              controller.enqueue(encoder.encode(text));
+            const chunk = nextChunk();
+            if (chunk === null) break;
+            if (chunk.length > 0) {
+              controller.enqueue(chunk);
               if (!finished) return;
             }
             if (finished) break;
