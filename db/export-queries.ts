@@ -125,15 +125,17 @@ function exportSelect(db: Db, where: SQL | undefined) {
  * row-value keyset `(created_at, id) < (?, ?)` continues that index's range
  * where the last batch stopped. One query per batch.
  */
-export function exportRowsAfter(db: Db, where: SQL | undefined, after: Cursor | undefined, limit: number): ExportRow[] {
+export function exportBatchQuery(db: Db, where: SQL | undefined, after: Cursor | undefined, limit: number) {
   const keyset = after
     ? sql`(${checkpoints.createdAt}, ${checkpoints.id}) < (${after.createdAt}, ${after.id})`
     : undefined;
-  const tuples = exportSelect(db, and(where, keyset))
-    .orderBy(desc(checkpoints.createdAt), desc(checkpoints.id))
-    .limit(limit)
-    .values() as ExportTuple[];
-  return tuples.map(toExportRow);
+  // the keyset first: of two upper bounds on created_at (it and a `to` date) SQLite bounds the index range with
+  // the first, and only the keyset lets each batch start where the last stopped instead of at the top of the range
+  return exportSelect(db, and(keyset, where)).orderBy(desc(checkpoints.createdAt), desc(checkpoints.id)).limit(limit);
+}
+
+export function exportRowsAfter(db: Db, where: SQL | undefined, after: Cursor | undefined, limit: number): ExportRow[] {
+  return (exportBatchQuery(db, where, after, limit).values() as ExportTuple[]).map(toExportRow);
 }
 
 /** The full rows of the ids a history page listed (searches and several filters); order is the caller's. */
