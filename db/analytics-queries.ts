@@ -27,9 +27,20 @@ function statsWhere(filter: AnalyticsFilter, ...more: (SQL | undefined)[]): SQL 
 }
 
 const total = sql<number>`sum(${checkpointStats.count})`.mapWith(Number);
+const statusIn = (statuses: readonly CheckpointStatus[]) =>
+  sql`${checkpointStats.status} in (${sql.join(
+    statuses.map((s) => sql`${s}`),
+    sql`, `,
+  )})`;
 
-/** Checkpoints per workflow, step, reviewer ("" for none) and status: totals, steps and reviewers in one scan. */
-export function countsByStepAndReviewer(db: Db, filter: AnalyticsFilter) {
+/**
+ * Checkpoints per workflow, step, reviewer ("" for none) and status, and the
+ * rollup's latency objects of the decided ones comma-joined (null for the
+ * other statuses; lib/analytics/buckets.ts reads them): totals, steps,
+ * reviewers and histograms from one grouped scan. A GROUP BY that is not the
+ * rollup's key order sorts every row it reads, so one such query, not two.
+ */
+export function countsAndLatencies(db: Db, filter: AnalyticsFilter, decided: readonly CheckpointStatus[]) {
   return db
     .select({
       workflow: checkpointStats.workflowId,
@@ -37,6 +48,7 @@ export function countsByStepAndReviewer(db: Db, filter: AnalyticsFilter) {
       reviewerId: checkpointStats.reviewerId,
       status: checkpointStats.status,
       count: total,
+      latencies: sql<string | null>`group_concat(case when ${statusIn(decided)} then ${checkpointStats.latency} end)`,
     })
     .from(checkpointStats)
     .where(statsWhere(filter))
@@ -44,33 +56,31 @@ export function countsByStepAndReviewer(db: Db, filter: AnalyticsFilter) {
     .all();
 }
 
-/** Checkpoints per day they were decided on (or expired), per status. */
-export function countsByDecidedDay(db: Db, filter: AnalyticsFilter, statuses: readonly CheckpointStatus[]) {
-  return db
-    .select({ day: checkpointStats.decidedDay, status: checkpointStats.status, count: total })
-    .from(checkpointStats)
-    .where(statsWhere(filter, inArray(checkpointStats.status, [...statuses]), ne(checkpointStats.decidedDay, "")))
-    .groupBy(checkpointStats.decidedDay, checkpointStats.status)
-    .all();
-}
-
 /**
- * The rollup's latency objects of decided checkpoints per workflow, step and
- * reviewer, comma-joined in SQL (a few dozen rows cross into JS instead of one
- * per rollup row; lib/analytics/buckets.ts reads them).
+ * Checkpoints per day they were decided on (or expired), one count per status
+ * given, per (created day, decided day): the rollup's key order, so SQLite
+ * sums as it scans instead of sorting every row. The caller adds up the
+ * created days of each decided day (a few thousand rows a year).
  */
-export function latencyTexts(db: Db, filter: AnalyticsFilter, decided: readonly CheckpointStatus[]) {
+export function countsByDecidedDay<S extends CheckpointStatus>(
+  db: Db,
+  filter: AnalyticsFilter,
+  statuses: readonly S[],
+) {
+  const perStatus = Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      sql<number>`sum(case when ${checkpointStats.status} = ${s} then ${checkpointStats.count} else 0 end)`.mapWith(
+        Number,
+      ),
+    ]),
+  ) as Record<S, SQL.Aliased<number> | SQL<number>>;
   return db
-    .select({
-      workflow: checkpointStats.workflowId,
-      step: checkpointStats.stepName,
-      reviewerId: checkpointStats.reviewerId,
-      latencies: sql<string>`group_concat(${checkpointStats.latency})`,
-    })
+    .select({ day: checkpointStats.decidedDay, ...perStatus })
     .from(checkpointStats)
-    .where(statsWhere(filter, inArray(checkpointStats.status, [...decided])))
-    .groupBy(checkpointStats.workflowId, checkpointStats.stepName, checkpointStats.reviewerId)
-    .all();
+    .where(statsWhere(filter, statusIn(statuses), ne(checkpointStats.decidedDay, "")))
+    .groupBy(checkpointStats.createdDay, checkpointStats.decidedDay)
+    .all() as unknown as ({ day: string } & Record<S, number>)[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

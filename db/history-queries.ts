@@ -124,6 +124,28 @@ function afterDueCursor(cursor: Cursor | undefined): SQL | undefined {
   return or(sql`${dueKey} > ${due}`, and(sql`${dueKey} = ${due}`, afterCursor(checkpoints, cursor, false)));
 }
 
+/** How a reader of every match in (created_at, id) order (the export) should read a filter. */
+export type FullScanPlan =
+  /** one keyset range scan of an index serves it: page with this condition directly */
+  | { plan: "range"; where: SQL | undefined }
+  /** the reviewer named is nobody: nothing matches */
+  | { plan: "empty" }
+  /** a search, or two or more indexed filters: page through listCheckpoints (its chunked, time-bounded plans) */
+  | { plan: "history" };
+
+export function fullScanPlan(db: Db, filter: CheckpointFilter): FullScanPlan {
+  const { reviewer, q, assignedTo: _assignedTo, ...rest } = filter;
+  if (q || filter.assignedTo) return { plan: "history" };
+  const resolved: Resolved = rest;
+  if (reviewer !== undefined) {
+    const id = reviewerIdOf(db, reviewer);
+    if (id === undefined) return { plan: "empty" };
+    resolved.reviewerId = id;
+  }
+  if (drivingIndex(resolved).length > 1 && !resolved.runId) return { plan: "history" };
+  return { plan: "range", where: filterWhere(resolved) };
+}
+
 /** One keyset range scan: the queue's order, or at most one indexed filter (exported so its plan can be checked). */
 export function checkpointPageQuery(db: Db, filter: Resolved & { q?: string }, page: CheckpointPage) {
   const query = db.select(checkpointSummaryColumns).from(checkpoints);

@@ -1,10 +1,9 @@
 import "server-only";
 import {
   type AnalyticsFilter,
+  countsAndLatencies,
   countsByDecidedDay,
-  countsByStepAndReviewer,
   exactDecisionTimes,
-  latencyTexts,
   reviewerNames,
 } from "@/db/analytics-queries";
 import type { Db } from "@/db/client";
@@ -38,7 +37,6 @@ const PER_DAY: readonly DayStatus[] = [
 const emptyCounts = (): Counts => Object.fromEntries(CHECKPOINT_STATUSES.map((s) => [s, 0])) as Counts;
 const decidedOf = (counts: Counts) => DECIDED.reduce((sum, s) => sum + counts[s], 0);
 const isDecided = (status: CheckpointStatus) => DECIDED.includes(status);
-const isPerDay = (status: CheckpointStatus): status is DayStatus => (PER_DAY as readonly string[]).includes(status);
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 const stepKey = (workflow: string, step: string) => `${workflow}\u0000${step}`;
 
@@ -51,12 +49,14 @@ function entryOf<V>(map: Map<string, V>, key: string, create: () => V): V {
   return value;
 }
 
+type CountRow = ReturnType<typeof countsAndLatencies>[number];
+
 /** The rollup summed per status, per step and per reviewer. */
-function sumCounts(db: Db, filter: AnalyticsFilter) {
+function sumCounts(rows: readonly CountRow[]) {
   const totals = emptyCounts();
   const steps = new Map<string, { workflow: string; step: string; counts: Counts }>();
   const reviewers = new Map<string, number>();
-  for (const row of countsByStepAndReviewer(db, filter)) {
+  for (const row of rows) {
     totals[row.status] += row.count;
     const step = entryOf(steps, stepKey(row.workflow, row.step), () => ({
       workflow: row.workflow,
@@ -75,11 +75,13 @@ function sumCounts(db: Db, filter: AnalyticsFilter) {
 function perDay(db: Db, filter: AnalyticsFilter): DayRow[] {
   const days = new Map<string, DayRow>();
   for (const row of countsByDecidedDay(db, filter, PER_DAY)) {
-    if (!isPerDay(row.status)) continue;
     const day = entryOf(days, row.day, () => ({ day: row.day, approved: 0, edited: 0, rejected: 0, expired: 0 }));
-    day[row.status] += row.count;
+    for (const status of PER_DAY) day[status] += row[status];
   }
-  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+  // a day with none of these (only other statuses decided that day) is not a bar
+  return [...days.values()]
+    .filter((day) => PER_DAY.some((status) => day[status] > 0))
+    .sort((a, b) => a.day.localeCompare(b.day));
 }
 
 /** Nearest-rank percentiles of decision times, per step and per reviewer. */
@@ -101,10 +103,11 @@ function exactPercentiles(db: Db, filter: AnalyticsFilter): Percentiles {
 }
 
 /** Approximate (≤ 4.4 %): the rollup's log-bucket histograms, merged. */
-function bucketPercentiles(db: Db, filter: AnalyticsFilter): Percentiles {
+function bucketPercentiles(rows: readonly CountRow[]): Percentiles {
   const bySteps = new Map<string, LatencyHistogram>();
   const byReviewers = new Map<string, LatencyHistogram>();
-  for (const row of latencyTexts(db, filter, DECIDED)) {
+  for (const row of rows) {
+    if (row.latencies === null) continue;
     const histogram = emptyHistogram();
     addLatencyText(histogram, row.latencies);
     mergeHistogram(entryOf(bySteps, stepKey(row.workflow, row.step), emptyHistogram), histogram);
@@ -124,9 +127,10 @@ function bucketPercentiles(db: Db, filter: AnalyticsFilter): Percentiles {
  * else from the rollup's log buckets.
  */
 export function checkpointAnalytics(db: Db, filter: AnalyticsFilter): AnalyticsDto {
-  const { totals, steps, reviewers } = sumCounts(db, filter);
+  const rows = countsAndLatencies(db, filter, DECIDED);
+  const { totals, steps, reviewers } = sumCounts(rows);
   const exact = decidedOf(totals) <= EXACT_PERCENTILE_LIMIT;
-  const percentiles = exact ? exactPercentiles(db, filter) : bucketPercentiles(db, filter);
+  const percentiles = exact ? exactPercentiles(db, filter) : bucketPercentiles(rows);
 
   const byStep = [...steps.entries()]
     .map(([key, { workflow, step, counts }]) => ({

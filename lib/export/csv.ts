@@ -10,17 +10,19 @@
  */
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 export type CsvValue = string | number | null;
 
-function csvField(value: CsvValue): string {
-  if (value === null) return "";
-  if (typeof value === "number") return String(value);
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/** = + - @ TAB CR: what a spreadsheet may read as the start of a formula. */
+function startsFormula(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 }
 
-export function csvLine(values: readonly CsvValue[]): string {
-  return `${values.map(csvField).join(",")}\r\n`;
+export function csvField(value: CsvValue): string {
+  if (value === null) return "";
+  if (typeof value === "number") return String(value);
+  const text = startsFormula(value) ? `'${value}` : value;
+  if (!NEEDS_QUOTES.test(text)) return text;
+  return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }
