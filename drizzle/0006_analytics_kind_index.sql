@@ -1,0 +1,1 @@
+CREATE INDEX `checkpoint_stats_kind_idx` ON `checkpoint_stats` (`workflow_id`,`step_name`,`reviewer_id`,`status`,`created_day`,`source`,`count`,`latency`);
