@@ -52,7 +52,8 @@ export async function startServer(dir: string, env: Record<string, string> = {})
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start within 60 s")), 60_000);
+    // a big database may take a while to migrate
+    const timer = setTimeout(() => reject(new Error("the server did not start within 120 s")), 120_000);
     const onData = (chunk: Buffer) => {
       const match = /"port":(\d+).*listening|listening.*"port":(\d+)/.exec(chunk.toString());
       if (!match) return;
