@@ -27,6 +27,15 @@ export function openDatabase(databaseUrl: string): { sqlite: Sqlite; db: Db } {
   // 64 MiB of page cache (default 2 MiB): history queries at a million rows look rows up by rowid,
   // and a lookup from SQLite's own cache costs a tenth of one through the OS (issue 11)
   sqlite.pragma("cache_size = -65536");
+  // the history search's test for a row (db/history-queries.ts): does any column contain the last
+  // argument, case-insensitively, as the FTS5 trigram index matches a phrase
+  sqlite.function("gatehouse_contains", { deterministic: true, varargs: true }, (...args: unknown[]) => {
+    const needle = String(args.at(-1)).toLowerCase();
+    for (const column of args.slice(0, -1)) {
+      if (typeof column === "string" && column.toLowerCase().includes(needle)) return 1;
+    }
+    return 0;
+  });
   return { sqlite, db: drizzle(sqlite, { schema }) };
 }
 

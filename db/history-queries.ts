@@ -198,7 +198,7 @@ export function listCheckpoints(db: Db, filter: CheckpointFilter, page: Checkpoi
     const last = result.items.at(-1);
     return result.next ? { ...result, next: { ...result.next, due: last?.dueAt ?? NO_DUE } } : result;
   }
-  if (q) return searchScan(db, resolved, q, page);
+  if (q) return smallWindow(db, resolved) ? windowSearch(db, resolved, q, page) : searchScan(db, resolved, q, page);
   const drivers = drivingIndex(resolved);
   if (drivers.length <= 1 || resolved.runId)
     return keysetPage(checkpointPageQuery(db, resolved, page).all(), page.limit);
@@ -322,6 +322,68 @@ function indexScan(db: Db, filter: Resolved, driver: Driver, page: CheckpointPag
     const examined = chunk.length < size || !last ? null : { createdAt: last.createdAt, id: last.id };
     after = examined ?? undefined;
     // the budget is checked between chunks, so one chunk must stay a fraction of it
+    size = nextChunkSize(size, performance.now() - startedAt, 256, 4096);
+    return { rows, examined };
+  });
+}
+
+/** A date window with at most this many checkpoints is searched row by row rather than through FTS5. */
+const WINDOW_SEARCH_MAX = 50_000;
+
+/**
+ * Whether the search has a date range of at most WINDOW_SEARCH_MAX rows. FTS5
+ * reads a term's hits from one end of the index (a rowid bound is not a seek):
+ * a common word in a week months ago walks every newer hit first (~200 ms at a
+ * million rows), while testing the week's own rows costs a few ms.
+ */
+function smallWindow(db: Db, filter: Resolved): boolean {
+  if (!filter.from && !filter.to) return false;
+  const { from, to } = dateRange(filter);
+  const { n } = db.$client
+    .prepare(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM checkpoints INDEXED BY checkpoints_created_idx
+       WHERE created_at >= ? AND created_at < ? LIMIT ${WINDOW_SEARCH_MAX + 1})`,
+    )
+    .get(from, to) as { n: number };
+  return n <= WINDOW_SEARCH_MAX;
+}
+
+/**
+ * A search inside a small date window: the window's rows in list order, in
+ * chunks, each tested with gatehouse_contains (db/client.ts: a substring of
+ * title, content, edited content or notes, case-insensitively, as the FTS5
+ * trigram phrase matches), the other filters checked on the hits.
+ */
+function windowSearch(db: Db, filter: Resolved, q: string, page: CheckpointPage): Keyset<CheckpointSummaryRow> {
+  const newestFirst = page.order === "newest";
+  const cmp = newestFirst ? "<" : ">";
+  const dir = newestFirst ? "DESC" : "ASC";
+  const chunkQuery = (after: boolean) =>
+    db.$client.prepare(
+      `SELECT rowid AS r, created_at AS createdAt, id,
+         gatehouse_contains(title, content, edited_content, notes, ?) AS hit
+       FROM checkpoints INDEXED BY checkpoints_created_idx
+       WHERE ${after ? `(created_at, id) ${cmp} (?, ?) AND ` : ""}created_at >= ? AND created_at < ?
+       ORDER BY created_at ${dir}, id ${dir} LIMIT ?`,
+    );
+  const first = chunkQuery(false);
+  const more = chunkQuery(true);
+  const { from, to } = dateRange(filter);
+  let after = page.after;
+  let size = 256;
+  return collect(page.limit, () => {
+    const startedAt = performance.now();
+    const chunk = (after ? more.all(q, after.createdAt, after.id, from, to, size) : first.all(q, from, to, size)) as {
+      r: number;
+      createdAt: number;
+      id: string;
+      hit: number;
+    }[];
+    const last = chunk.at(-1);
+    const hits = chunk.filter((c) => c.hit === 1).map((c) => c.r);
+    const rows = matching(db, filter, hits, false, newestFirst);
+    const examined = chunk.length < size || !last ? null : { createdAt: last.createdAt, id: last.id };
+    after = examined ?? undefined;
     size = nextChunkSize(size, performance.now() - startedAt, 256, 4096);
     return { rows, examined };
   });

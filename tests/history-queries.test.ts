@@ -146,6 +146,10 @@ describe("history at scale: every filter and combination returns what a scan of 
       { q: "cite the source", reviewer },
       { q: "zebra crossing" },
       { q: "costs fell", workflow: "content-pipeline", from: "2025-05-01", to: "2025-09-01" },
+      // a search in a date window tests the window's rows (gatehouse_contains) instead of reading FTS5
+      { q: "REFUND", from: "2025-02-01", to: "2025-02-10" },
+      { q: "Lisbon", to: "2025-04-01" },
+      { q: "screenshot", status: "edited", from: "2025-08-01T12:00:00.000Z" },
     ];
     for (const f of filters) {
       const want = expected(f, f.reviewer ? reviewer : undefined);
