@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, getTableColumns, gt, inArray, notInArray, sql } from "drizzle-orm";
 import { CheckpointStatus, RESUMABLE_RUN_STATUSES, type RunStatus } from "@/lib/status";
 import type { Db } from "./client";
-import { checkpointSummaryColumns } from "./history-queries";
+import { checkpointSummaryColumns } from "./history-scan";
 import { afterCursor, keysetPage, type PageRequest } from "./keyset";
 import { checkpoints, type WorkflowRun, workflowEvents, workflowRuns, workflowSteps } from "./schema";
 
