@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states";
 import { type AnalyticsParams, api } from "@/lib/api/endpoints";
+import { queryKeys } from "@/lib/api/query-keys";
 import { useWorkflowDefinitions } from "@/lib/hooks/use-workflow-definitions";
 import { CHECKPOINT_STATUS_BADGE, CHECKPOINT_STATUSES } from "@/lib/status";
 import { type AnalyticsFilters, AnalyticsFiltersBar } from "./analytics-filters";
@@ -38,7 +39,7 @@ export function AnalyticsPage() {
   const query = useMemo(() => queryOf(filters), [filters]);
   const definitions = useWorkflowDefinitions();
   const analytics = useQuery({
-    queryKey: ["analytics", "checkpoints", query],
+    queryKey: queryKeys.analytics(query),
     queryFn: () => api.analytics.checkpoints(query),
   });
 

@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
+import { useCopy } from "@/components/ui/use-copy";
 import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
 import { createTokenBody } from "@/lib/api/schemas";
@@ -118,16 +119,7 @@ function SecretsOnce({ created, onDone }: { created: CreatedApiTokenResponse; on
 }
 
 function SecretLine({ label, hint, value }: { label: string; hint: string; value: string }) {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied(true);
-    } catch {
-      // clipboard refused (plain http, permissions): the secret is on screen to select by hand
-      setCopied(false);
-    }
-  }
+  const { copied, copy } = useCopy(value);
   return (
     <div className="space-y-1">
       <p className="text-xs font-medium text-amber-950">

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorText } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
+import { useCopy } from "@/components/ui/use-copy";
 import { ApiError } from "@/lib/api/client";
 import { api } from "@/lib/api/endpoints";
 import { queryKeys } from "@/lib/api/query-keys";
@@ -121,16 +122,7 @@ export function WebhookForm() {
 
 /** The secret receivers verify signatures with: Gatehouse never shows it again. */
 function SecretOnce({ created, onDone }: { created: { url: string; secret: string }; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied(true);
-    } catch {
-      // clipboard refused (plain http, permissions): the secret is on screen to select by hand
-      setCopied(false);
-    }
-  }
+  const { copied, copy } = useCopy(created.secret);
   return (
     <section
       aria-label="Signing secret"

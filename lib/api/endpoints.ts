@@ -118,7 +118,8 @@ export const api = {
     exportUrl: (query: ExportParams) => withQuery(apiPath("checkpoints", "export"), query),
   },
   users: {
-    list: (cursor?: string) => get<Page<ManagedUserDto>>(withQuery(apiPath("users"), { cursor })),
+    list: (cursor?: string, limit?: number) =>
+      get<Page<ManagedUserDto>>(withQuery(apiPath("users"), { cursor, limit })),
     get: (id: string) => get<ManagedUserResponse>(apiPath("users", id)),
     create: (body: z.input<typeof createUserBody>) => post<ManagedUserResponse>(apiPath("users"), body),
     /** name, role, disabled, password: disabling or a new password ends the user's sessions. */

@@ -1,4 +1,4 @@
-import type { CheckpointListParams, DeliveryListParams, RunListParams } from "./endpoints";
+import type { AnalyticsParams, CheckpointListParams, DeliveryListParams, RunListParams } from "./endpoints";
 
 /**
  * Which list a query holds: lists with the same filters but another shape
@@ -27,9 +27,12 @@ export const queryKeys = {
   users: {
     all: ["users"] as const,
     list: ["users", "list"] as const,
+    /** the first 100 users, as the history's reviewer filter offers them */
+    reviewers: ["users", "list", "reviewers"] as const,
     detail: (id: string) => ["users", "detail", id] as const,
     events: (id: string) => ["users", "events", id] as const,
   },
+  analytics: (query: AnalyticsParams) => ["analytics", "checkpoints", query] as const,
   tokens: {
     all: ["tokens"] as const,
     list: ["tokens", "list"] as const,
