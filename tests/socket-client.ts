@@ -13,6 +13,8 @@ export function connectSocket(url: string, headers: Record<string, string>): Tes
 
 /** How the handshake ended: connected, or refused with the server's message. */
 export function handshakeOutcome(socket: TestSocket): Promise<{ connected: boolean; error?: string }> {
+  // a socket awaited after another may have connected already: its "connect" has been and gone
+  if (socket.connected) return Promise.resolve({ connected: true });
   return new Promise((resolve) => {
     socket.once("connect", () => resolve({ connected: true }));
     socket.once("connect_error", (err) => resolve({ connected: false, error: err.message }));
